@@ -1,0 +1,134 @@
+import { stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  createRun,
+  DEMO_SCHEMA_URL,
+  type Decide,
+  type Demo,
+  demoName,
+  type FailPolicy,
+  type PipelineOptions,
+  type ResolvedConfig,
+  type RunFolder,
+  requireSlot,
+  runPipeline,
+} from '@showrunner/core';
+import { terminalDecide } from '../ui/decide.js';
+import { createProgress } from '../ui/progress.js';
+import { review } from '../ui/review.js';
+
+/** Flags shared by `record`, `run` and `plan`. */
+export interface RunFlags {
+  json?: boolean;
+  verbose?: boolean;
+  onFail?: FailPolicy;
+  from?: PipelineOptions['from'];
+  yes?: boolean;
+  interactive: boolean;
+  signal: AbortSignal;
+}
+
+/** What a finished recording reports (printed, or written as JSON with --json). */
+export interface RunSummary {
+  ok: true;
+  runDir: string;
+  url: string;
+  video?: string;
+  files: { role: string; path: string; url: string }[];
+  durationMs?: number;
+  sizeBytes?: number;
+  steps: Record<string, string>;
+  stageMs: Record<string, number>;
+  totalMs: number;
+}
+
+const RECORD_STAGES = ['tts', 'record', 'merge'] as const;
+
+/** `showrunner record <demo>` / `--resume <run>`: tts → record → merge → storage on a run folder. */
+export async function record(
+  config: ResolvedConfig,
+  source: { demo: Demo } | { runDir: string },
+  flags: RunFlags,
+): Promise<RunSummary> {
+  for (const stage of RECORD_STAGES) requireSlot(config, stage); // fail before creating anything
+  const runDir = 'runDir' in source ? path.resolve(source.runDir) : await createRun(config.runsDir, source);
+  return summarize(await execute(config, runDir, flags));
+}
+
+/** `showrunner run <url> "<description>"`: plan, review the step cards, then record, in one run. */
+export async function planAndRecord(
+  config: ResolvedConfig,
+  url: string,
+  description: string,
+  flags: RunFlags,
+): Promise<RunSummary> {
+  for (const stage of RECORD_STAGES) requireSlot(config, stage);
+  const runDir = await createRun(config.runsDir, { request: { url, description } });
+  const reviewing = !flags.yes && flags.interactive && !flags.json;
+  return summarize(await execute(config, runDir, flags, reviewing ? review : undefined));
+}
+
+/** `showrunner plan <url> "<description>"`: the parse stage only, written as a demo file. */
+export async function plan(config: ResolvedConfig, url: string, description: string, out: string | undefined, flags: RunFlags) {
+  const runDir = await createRun(config.runsDir, { request: { url, description } });
+  const run = await execute(config, runDir, flags, undefined, 'parse');
+  const demo = run.demo!;
+  const file = path.resolve(out ?? `${demoName(demo)}.demo.json`);
+  await writeFile(file, `${JSON.stringify({ $schema: DEMO_SCHEMA_URL, ...demo }, null, 2)}\n`);
+  return { file, demo, runDir };
+}
+
+async function execute(
+  config: ResolvedConfig,
+  runDir: string,
+  flags: RunFlags,
+  reviewer?: PipelineOptions['review'],
+  until?: PipelineOptions['until'],
+): Promise<RunFolder> {
+  const ui = createProgress({ verbose: flags.verbose, quiet: flags.json });
+  const withUi: ResolvedConfig = { ...config, plugins: [...config.plugins, ui.plugin] };
+  const policy = flags.onFail ?? config.onFail;
+  const decide: Decide | undefined =
+    policy === 'ask' && flags.interactive && !flags.json ? terminalDecide(withUi, runDir, ui.pause) : undefined;
+  const options: PipelineOptions = { signal: flags.signal, log: ui.log, from: flags.from, until, decide, review: reviewer };
+  return runPipeline(policy === config.onFail ? withUi : { ...withUi, onFail: policy }, runDir, options);
+}
+
+async function summarize(run: RunFolder): Promise<RunSummary> {
+  const merge = run.outputs.merge;
+  const storage = run.outputs.storage;
+  const videoUrl = storage?.url ?? '';
+  const video = videoUrl.startsWith('file:') ? fileURLToPath(videoUrl) : undefined;
+  const stageMs = Object.fromEntries(Object.entries(run.state.stages).map(([s, v]) => [s, v?.durationMs ?? 0]));
+  return {
+    ok: true,
+    runDir: run.dir,
+    url: videoUrl,
+    video,
+    files: storage?.files ?? [],
+    durationMs: merge?.durationMs,
+    sizeBytes: video ? (await stat(video)).size : merge?.sizeBytes,
+    steps: run.state.steps,
+    stageMs,
+    totalMs: Object.values(stageMs).reduce((a, b) => a + b, 0),
+  };
+}
+
+/** The summary as a person reads it. */
+export function formatSummary(s: RunSummary, cwd: string): string {
+  const steps = Object.values(s.steps);
+  const skipped = steps.filter((x) => x === 'skipped').length;
+  const mb = s.sizeBytes === undefined ? '?' : (s.sizeBytes / 1e6).toFixed(1);
+  const secs = (ms?: number) => (ms === undefined ? '?' : `${(ms / 1000).toFixed(1)}s`);
+  const times = Object.entries(s.stageMs).map(([stage, ms]) => `${stage} ${secs(ms)}`);
+  return [
+    `✔ ${s.video ? path.relative(cwd, s.video) || s.video : s.url}`,
+    `  ${secs(s.durationMs)} of video · ${mb} MB · ${steps.filter((x) => x === 'done').length} steps${skipped ? ` (${skipped} skipped)` : ''}`,
+    `  time: ${times.join(' · ')} · total ${secs(s.totalMs)}`,
+    ...s.files
+      .filter((f) => f.role !== 'video')
+      .map((f) => `  ${f.role}: ${f.url.startsWith('file:') ? path.relative(cwd, fileURLToPath(f.url)) : f.url}`),
+    `  run folder: ${path.relative(cwd, s.runDir)}`,
+  ].join('\n');
+}

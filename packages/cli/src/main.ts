@@ -1,0 +1,118 @@
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError, Option } from 'commander';
+import { init } from './commands/init.js';
+import { formatSummary, plan, planAndRecord, type RunFlags, record } from './commands/record.js';
+import { validate } from './commands/validate.js';
+import { loadConfig } from './load/config-file.js';
+import { loadDemo } from './load/demo-file.js';
+import { exitCodeOf, formatError, usageError } from './ui/errors.js';
+
+const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+const STAGES = ['parse', 'tts', 'record', 'merge', 'storage'];
+
+interface Global {
+  config?: string;
+  json?: boolean;
+  verbose?: boolean;
+  debug?: boolean;
+}
+
+/** Run the CLI with `argv` (without node and script); resolves to the exit code. */
+export async function main(
+  argv: string[],
+  io = { cwd: process.cwd(), interactive: Boolean(process.stdin.isTTY) },
+): Promise<number> {
+  const abort = new AbortController();
+  const onSigint = () => (abort.signal.aborted ? process.exit(130) : abort.abort());
+  process.on('SIGINT', onSigint);
+  let global: Global = {};
+  const out = (text: string) => void process.stdout.write(`${text}\n`);
+  const flags = (o: Partial<RunFlags>): RunFlags => ({
+    ...o,
+    json: global.json,
+    verbose: global.verbose,
+    interactive: io.interactive,
+    signal: abort.signal,
+  });
+  const config = (command: string) => loadConfig({ cwd: io.cwd, file: global.config, env: { command } });
+  const report = (summary: Parameters<typeof formatSummary>[0]) =>
+    out(global.json ? JSON.stringify(summary) : formatSummary(summary, io.cwd));
+
+  const program = new Command('showrunner')
+    .description('Narrated product-demo videos: plan browser steps, record them, narrate, encode.')
+    .version(version)
+    .option('-c, --config <file>', 'config file (default: showrunner.config.* found upward)')
+    .option('--json', 'print one JSON result on stdout; no prompts or spinners')
+    .option('--verbose', 'show plugin log lines')
+    .option('--debug', 'show error causes and stacks')
+    .exitOverride()
+    .configureOutput({ writeErr: () => {} })
+    .hook('preAction', (cmd) => {
+      global = cmd.opts<Global>();
+    });
+
+  const failOption = () =>
+    new Option('--on-fail <policy>', 'when a step fails: ask, skip or abort').choices(['ask', 'skip', 'abort']);
+  const fromOption = () => new Option('--from <stage>', 're-run from this stage').choices(STAGES);
+
+  program
+    .command('init')
+    .description('write showrunner.config.ts and an example demo')
+    .option('--force', 'overwrite existing files')
+    .action(async (o: { force?: boolean }) => {
+      for (const file of await init(io.cwd, o)) out(`✓ wrote ${file}`);
+    });
+
+  program
+    .command('validate [demos...]')
+    .description('check the config and demo files (default: every *.demo.* file here)')
+    .action(async (files: string[]) => {
+      const errors = await validate(await config('validate'), files, io.cwd, out);
+      for (const err of errors) process.stderr.write(`${formatError(err, global.debug)}\n`);
+      if (errors.length) throw errors[0];
+    });
+
+  program
+    .command('plan <url> <description>')
+    .description('plan steps for a URL from a description (parse stage) and write a demo file')
+    .option('-o, --out <file>', 'demo file to write (default: <title>.demo.json)')
+    .action(async (url: string, description: string, o: { out?: string }) => {
+      const result = await plan(await config('plan'), url, description, o.out, flags({}));
+      out(global.json ? JSON.stringify({ ok: true, ...result }) : `✓ ${result.demo.steps.length} steps → ${result.file}`);
+    });
+
+  program
+    .command('record [demo]')
+    .description('record a demo file: narrate, record, encode, store')
+    .option('--resume <runDir>', 'continue an earlier run folder instead of starting one')
+    .addOption(fromOption())
+    .addOption(failOption())
+    .action(async (file: string | undefined, o: { resume?: string; from?: RunFlags['from']; onFail?: RunFlags['onFail'] }) => {
+      if (!file && !o.resume) throw usageError('record needs a demo file or --resume <runDir>');
+      const cfg = await config('record');
+      const source = o.resume ? { runDir: o.resume } : { demo: await loadDemo(file!) };
+      report(await record(cfg, source, flags(o)));
+    });
+
+  program
+    .command('run <url> <description>')
+    .description('plan, review the step cards, then record')
+    .option('-y, --yes', 'skip the review')
+    .addOption(failOption())
+    .action(async (url: string, description: string, o: { yes?: boolean; onFail?: RunFlags['onFail'] }) => {
+      report(await planAndRecord(await config('run'), url, description, flags(o)));
+    });
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (thrown) {
+    if (thrown instanceof CommanderError && thrown.exitCode === 0) return 0; // --help, --version
+    const err = thrown instanceof CommanderError ? usageError(thrown.message) : thrown;
+    if (global.json) out(JSON.stringify({ ok: false, error: (err as { toJSON?: () => unknown }).toJSON?.() ?? String(err) }));
+    process.stderr.write(`${formatError(err, global.debug ?? argv.includes('--debug'))}\n`);
+    return exitCodeOf(err);
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}

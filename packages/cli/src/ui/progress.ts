@@ -1,0 +1,88 @@
+import { log, spinner } from '@clack/prompts';
+import { definePlugin, type HookPlugin, type LogEntry, type StageName } from '@showrunner/core';
+
+/** Terminal feedback for a run: a spinner per stage with progress, as a hook-only plugin. */
+export interface ProgressUi {
+  plugin: HookPlugin;
+  log: (entry: LogEntry) => void;
+  /** Stop the spinner for a prompt; it restarts on the next status change. */
+  pause(): void;
+  /** Wall time of each stage in ms, for the summary. */
+  times: Partial<Record<StageName, number>>;
+}
+
+export function createProgress(options: { verbose?: boolean; quiet?: boolean }): ProgressUi {
+  const out = options.quiet
+    ? undefined
+    : process.stderr.isTTY
+      ? spinner({ output: process.stderr, indicator: 'timer' })
+      : plainLines();
+  const times: ProgressUi['times'] = {};
+  const started = new Map<StageName, number>();
+  let active: StageName | undefined;
+  const say = (message: string) => out?.message(message);
+
+  const plugin = definePlugin({
+    name: 'showrunner:cli-progress',
+    hooks: {
+      onStatusChange({ stage, status, error }) {
+        if (!stage) {
+          if (status === 'running' && active) out?.start(label(active));
+          return;
+        }
+        if (status === 'running') {
+          started.set(stage, Date.now());
+          active = stage;
+          out?.start(label(stage));
+        } else if (status === 'reused') {
+          if (!options.quiet) log.step(`${stage} reused from the earlier attempt`, { output: process.stderr });
+        } else {
+          times[stage] = (times[stage] ?? 0) + Date.now() - (started.get(stage) ?? Date.now());
+          const secs = ((times[stage] ?? 0) / 1000).toFixed(1);
+          if (status === 'done') out?.stop(`${stage} done in ${secs}s`);
+          else out?.error(`${stage} failed after ${secs}s${error ? `: ${error.code}` : ''}`);
+          active = undefined;
+        }
+      },
+      onProgress({ stage, done, total, message }) {
+        say(`${label(stage)} ${done}/${total}${message ? ` · ${message}` : ''}`);
+      },
+      onStepStart({ step, index }) {
+        say(`${label('record')} step ${index + 1} · ${step.action}${step.title ? ` ${step.title}` : ''}`);
+      },
+    },
+  });
+
+  return {
+    plugin,
+    times,
+    pause: () => out?.clear(),
+    log(entry) {
+      if (options.quiet || (entry.level !== 'warn' && !options.verbose)) return;
+      const text = `[${entry.plugin}] ${entry.message}`;
+      if (entry.level === 'warn') log.warn(text, { output: process.stderr });
+      else log.info(text, { output: process.stderr });
+    },
+  };
+}
+
+/** For logs and pipes: one line per stage start and end, no cursor codes. */
+function plainLines(): Pick<ReturnType<typeof spinner>, 'start' | 'stop' | 'error' | 'message' | 'clear'> {
+  const line = (text?: string) => text && process.stderr.write(`${text}\n`);
+  return {
+    start: (m) => line(`… ${m}`),
+    stop: (m) => line(`✓ ${m}`),
+    error: (m) => line(`✖ ${m}`),
+    message: () => {},
+    clear: () => {},
+  };
+}
+
+const LABELS: Record<StageName, string> = {
+  parse: 'Planning steps',
+  tts: 'Synthesizing narration',
+  record: 'Recording',
+  merge: 'Encoding video',
+  storage: 'Storing files',
+};
+const label = (stage: StageName) => LABELS[stage];

@@ -1,0 +1,34 @@
+/**
+ * @showrunner/core: the engine every Showrunner face shares (CLI, plugins, hosted app).
+ * Types and schemas are the contract between stages; the runner turns a run folder into a video.
+ */
+export { encodeWav, readWavInfo, type WavInfo, writeSilence } from './audio/wav.js';
+export { type LocalStoreOptions, localStore } from './builtins/local-store.js';
+export { parseLine, parseScript } from './builtins/script.js';
+export { scriptParser } from './builtins/script-parser.js';
+export { type ResolvedConfig, requireSlot, resolveConfig } from './config.js';
+export { defineConfig, defineDemo, definePlugin } from './define.js';
+export {
+  ERROR_CODES,
+  type ErrorCode,
+  type ErrorData,
+  type ErrorWhere,
+  isShowrunnerError,
+  ShowrunnerError,
+  withContext,
+} from './errors.js';
+export { callHook } from './hooks.js';
+export { DEMO_SCHEMA_URL, demoJsonSchema } from './json-schema.js';
+export type { LogEntry, RunOptions } from './run/context.js';
+export { guardDecide, policyDecide } from './run/decide.js';
+export { createRun, type RunFolder, type RunSource, readRun, slugify, writeJson } from './run/folder.js';
+export { demoName, type StageOptions } from './run/inputs.js';
+export { type PipelineOptions, runPipeline } from './run/pipeline.js';
+export { planStep } from './run/plan-step.js';
+export { runStage } from './run/stage.js';
+export * from './schema/demo.js';
+export * from './schema/run.js';
+export { type CachedClip, ClipCache, type ClipKey } from './tts/cache.js';
+export { Narrator, SILENT_CLIP_MS, spoken } from './tts/narrator.js';
+export type * from './types.js';
+export { formatIssues, parseDemo } from './validate.js';

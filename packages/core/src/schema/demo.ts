@@ -1,0 +1,129 @@
+import * as z from 'zod';
+
+/** The nine browser actions a step can perform. */
+export const ACTIONS = ['goto', 'click', 'fill', 'press', 'hover', 'select', 'check', 'scroll', 'wait'] as const;
+export type Action = (typeof ACTIONS)[number];
+
+const text = (about: string) => z.string().min(1).optional().describe(about);
+
+/**
+ * How a step finds its element, semantic first and CSS last. The recorder tries, in order: the
+ * step's `resolved` selector, role+name, label, placeholder, text, testId, css. A lone `name`,
+ * `label` or `text` is also tried as the other two, so hand-written targets stay short.
+ */
+export const TargetSchema = z
+  .strictObject({
+    role: text('ARIA role, e.g. "button" or "link"; combined with name.'),
+    name: text('Accessible name, e.g. the button caption "Sign up".'),
+    text: text('Visible text of the element.'),
+    label: text('Label of a form field.'),
+    placeholder: text('Placeholder of an input.'),
+    testId: text('data-testid attribute.'),
+    css: text('CSS selector: the last resort, breaks when markup changes.'),
+  })
+  .refine((t) => Object.values(t).some((v) => v !== undefined), {
+    message: 'a target needs at least one of role, name, text, label, placeholder, testId, css',
+  })
+  .describe('Which element the step acts on.');
+export type Target = z.infer<typeof TargetSchema>;
+
+/** A value read from an environment variable when the step runs, so the secret never lands in files. */
+export const SecretSchema = z
+  .strictObject({ env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name') })
+  .describe('Read the value from this environment variable at record time.');
+export type Secret = z.infer<typeof SecretSchema>;
+
+const stepFields = {
+  action: z.enum(ACTIONS).describe('What the browser does.'),
+  target: TargetSchema.optional(),
+  value: z
+    .union([z.string(), SecretSchema])
+    .optional()
+    .describe(
+      'goto: URL or path. fill: text. press: key such as "Enter" or "Control+K". select: option label. ' +
+        'check: "false" unchecks. scroll: "down", "up", "top", "bottom" or pixels. wait: milliseconds.',
+    ),
+  narration: z.string().optional().describe('One or two sentences spoken while the step is on screen.'),
+  title: z.string().min(1).optional().describe('Short label used for chapters.'),
+  sensitive: z.boolean().optional().describe('Blur the target in every captured frame.'),
+  resolved: z.string().min(1).optional().describe('Selector that worked last time; written by the recorder.'),
+};
+
+const NEEDS: Record<Action, { target?: true; value?: true }> = {
+  goto: { value: true },
+  click: { target: true },
+  fill: { target: true, value: true },
+  press: { value: true },
+  hover: { target: true },
+  select: { target: true, value: true },
+  check: { target: true },
+  scroll: {},
+  wait: {},
+};
+
+/** Per-action required fields; issues carry the field name so errors can say `steps.3.value`. */
+function checkActionFields(step: { action: Action; target?: unknown; value?: unknown }, ctx: z.RefinementCtx): void {
+  const need = NEEDS[step.action];
+  if (need.target && step.target === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['target'], message: `a "${step.action}" step needs a target` });
+  }
+  if (need.value && step.value === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['value'], message: `a "${step.action}" step needs a value` });
+  }
+  if (typeof step.value === 'object' && step.action !== 'fill') {
+    ctx.addIssue({ code: 'custom', path: ['value'], message: 'only a "fill" step may read its value from env' });
+  }
+  if (step.action === 'wait' && step.value === undefined && step.target === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['value'], message: 'a "wait" step needs milliseconds or a target' });
+  }
+  if (step.action === 'wait' && typeof step.value === 'string' && !/^\d+$/.test(step.value)) {
+    ctx.addIssue({ code: 'custom', path: ['value'], message: 'a "wait" value is a whole number of milliseconds' });
+  }
+}
+
+/** One browser action with its narration line: produced by parse, edited in review, performed by record. */
+export const StepSchema = z
+  .strictObject({ id: z.string().min(1).describe('Stable across edits.'), ...stepFields })
+  .superRefine(checkActionFields);
+export type Step = z.infer<typeof StepSchema>;
+
+/** A step as written by hand: `id` may be left out and is then assigned from its position. */
+export const StepInputSchema = z
+  .strictObject({ id: z.string().min(1).optional().describe('Stable across edits; defaults to s<position>.'), ...stepFields })
+  .superRefine(checkActionFields);
+export type StepInput = z.input<typeof StepInputSchema>;
+
+export const ViewportSchema = z.strictObject({
+  width: z.number().int().min(200).max(3840),
+  height: z.number().int().min(200).max(2160),
+});
+export type Viewport = z.infer<typeof ViewportSchema>;
+
+/** A demo: data that can be written by hand, planned by parse, reviewed, and committed next to the product. */
+export const DemoSchema = z.strictObject({
+  $schema: z.string().optional(),
+  url: z.string().min(1).describe('Start page: an absolute URL, or a path resolved against the base URL.'),
+  title: z.string().min(1).optional(),
+  description: z.string().optional(),
+  viewport: ViewportSchema.optional(),
+  voice: z.string().min(1).optional().describe('Voice for every step; overrides the tts plugin default.'),
+  steps: z
+    .array(StepInputSchema)
+    .min(1, 'a demo needs at least one step')
+    .transform((steps, ctx): Step[] => {
+      const given = new Set<string>();
+      for (const [i, { id }] of steps.entries()) {
+        if (id && given.has(id)) ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `duplicate step id "${id}"` });
+        if (id) given.add(id);
+      }
+      return steps.map((step, i) => {
+        if (step.id) return { ...step, id: step.id };
+        let id = `s${i + 1}`;
+        for (let n = 2; given.has(id); n++) id = `s${i + 1}-${n}`;
+        given.add(id);
+        return { ...step, id };
+      });
+    }),
+});
+export type Demo = z.output<typeof DemoSchema>;
+export type DemoInput = z.input<typeof DemoSchema>;

@@ -1,0 +1,89 @@
+import { createRun, definePlugin, type HookPlugin, parseDemo, readRun, resolveConfig, runPipeline } from '@showrunner/core';
+import { describe, expect, it } from 'vitest';
+import { humTts, listMerge, paperRecorder, tempDir } from './plugins.js';
+
+const demo = parseDemo({
+  url: 'http://localhost:9/',
+  steps: [
+    { action: 'goto', value: '/', narration: 'Home.' },
+    { action: 'click', target: { name: 'Go' }, narration: 'Go.' },
+  ],
+});
+
+describe('hooks', () => {
+  it('are called serially, in config order, each awaited, with one event object', async () => {
+    const seen: string[] = [];
+    const slow = (label: string, ms: number): HookPlugin =>
+      definePlugin({
+        name: `local:${label}`,
+        hooks: {
+          async onStepStart(event) {
+            seen.push(`${label}>${event.step.id}`);
+            await new Promise((r) => setTimeout(r, ms));
+            seen.push(`${label}<${event.step.id}`);
+          },
+        },
+      });
+    const recorder = definePlugin({ ...paperRecorder(), hooks: { onStepStart: (e) => void seen.push(`rec:${e.step.id}`) } });
+    const config = await resolveConfig(
+      { tts: humTts(), record: recorder, merge: listMerge(), plugins: [slow('a', 20), slow('b', 1)] },
+      { root: await tempDir() },
+    );
+    await runPipeline(config, await createRun(config.runsDir, { demo }));
+    expect(seen).toEqual(['rec:s1', 'a>s1', 'a<s1', 'b>s1', 'b<s1', 'rec:s2', 'a>s2', 'a<s2', 'b>s2', 'b<s2']);
+  });
+
+  it('report every stage status, artifacts and progress', async () => {
+    const events: string[] = [];
+    const watch = definePlugin({
+      name: 'local:watch',
+      hooks: {
+        onStatusChange: (e) => void events.push(`${e.stage ?? 'run'}:${e.status}`),
+        onArtifact: (e) => void events.push(`artifact:${e.stage}:${e.kind}`),
+        onProgress: (e) => void events.push(`progress:${e.stage}:${e.done}/${e.total}`),
+      },
+    });
+    const config = await resolveConfig(
+      { tts: humTts(), record: paperRecorder(), merge: listMerge(), plugins: [watch] },
+      { root: await tempDir() },
+    );
+    await runPipeline(config, await createRun(config.runsDir, { demo }));
+    expect(events.filter((e) => e.includes(':running') || e.includes(':done'))).toEqual([
+      'run:running',
+      'tts:running',
+      'tts:done',
+      'record:running',
+      'record:done',
+      'merge:running',
+      'merge:done',
+      'storage:running',
+      'storage:done',
+      'run:done',
+    ]);
+    expect(events).toContain('artifact:tts:clip');
+    expect(events).toContain('artifact:merge:video');
+    expect(events).toContain('progress:tts:2/2');
+  });
+
+  it('a throwing hook fails the run with an error naming the plugin and hook', async () => {
+    const bad = definePlugin({
+      name: 'local:slack',
+      hooks: {
+        onStepStart() {
+          throw new Error('webhook 500');
+        },
+      },
+    });
+    const config = await resolveConfig(
+      { tts: humTts(), record: paperRecorder(), merge: listMerge(), plugins: [bad] },
+      { root: await tempDir() },
+    );
+    const runDir = await createRun(config.runsDir, { demo });
+    const err = await runPipeline(config, runDir).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'SR_HOOK_FAILED', plugin: 'local:slack', hook: 'onStepStart', stage: 'record' });
+    expect((err as Error).message).toContain('[local:slack] hook "onStepStart" failed: webhook 500');
+    const run = await readRun(runDir);
+    expect(run.state.status).toBe('failed');
+    expect(run.state.error).toMatchObject({ code: 'SR_HOOK_FAILED', plugin: 'local:slack', hook: 'onStepStart' });
+  });
+});

@@ -1,0 +1,9 @@
+import { defineConfig } from 'vitest/config';
+
+// Every package is a Vitest project; packages that need their own timeouts add a vitest.config.ts.
+export default defineConfig({
+  test: {
+    projects: ['packages/*'],
+    passWithNoTests: true,
+  },
+});
