@@ -3,8 +3,9 @@ import * as z from 'zod';
 import { localStore } from './builtins/local-store.js';
 import { scriptParser } from './builtins/script-parser.js';
 import { ShowrunnerError } from './errors.js';
+import type { ConfigEnv, HookName, Plugin, SlotPlugins, UserConfigExport } from './plugin.js';
 import { STAGES } from './schema/run.js';
-import type { ConfigEnv, FailPolicy, HookName, Plugin, SlotPlugins, StageName, UserConfigExport } from './types.js';
+import type { FailPolicy, StageName } from './types.js';
 
 /** A loaded, checked config. Built by {@link resolveConfig}; read by the runner, CLI and workers. */
 export interface ResolvedConfig {

@@ -1,5 +1,5 @@
+import type { Plugin, UserConfigExport } from './plugin.js';
 import type { DemoInput } from './schema/demo.js';
-import type { Plugin, UserConfigExport } from './types.js';
 
 /** Typing helper for `showrunner.config.ts`; returns its argument. Validation happens at load. */
 export function defineConfig<const T extends UserConfigExport>(config: T): T {

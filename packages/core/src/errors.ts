@@ -1,4 +1,5 @@
-import type { HookName, StageName } from './types.js';
+import type { HookName } from './plugin.js';
+import type { StageName } from './types.js';
 
 /**
  * Every stable error code Showrunner raises, with what it means. Codes never change meaning once

@@ -1,5 +1,5 @@
 import { withContext } from './errors.js';
-import type { HookEvent, HookName, Plugin } from './types.js';
+import type { HookEvent, HookName, Plugin } from './plugin.js';
 
 /**
  * Call one hook on every plugin that has it: serially, in config order, each awaited. A throwing

@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import * as z from 'zod';
 import { definePlugin } from '../define.js';
 import { ShowrunnerError } from '../errors.js';
-import type { StoragePlugin } from '../types.js';
+import type { StoragePlugin } from '../plugin.js';
 
 const Options = z.strictObject({
   /** Folder for finished demos, relative to the config file. */

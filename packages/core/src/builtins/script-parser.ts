@@ -1,5 +1,5 @@
 import { definePlugin } from '../define.js';
-import type { ParsePlugin } from '../types.js';
+import type { ParsePlugin } from '../plugin.js';
 import { parseDemo } from '../validate.js';
 import { parseLine, parseScript } from './script.js';
 

@@ -2,7 +2,8 @@ import path from 'node:path';
 import type { ResolvedConfig } from '../config.js';
 import { ShowrunnerError } from '../errors.js';
 import { callHook } from '../hooks.js';
-import type { Logger, StageContext, StageName } from '../types.js';
+import type { Logger, StageContext } from '../plugin.js';
+import type { StageName } from '../types.js';
 
 /** One line a plugin logged, with who logged it. */
 export interface LogEntry {

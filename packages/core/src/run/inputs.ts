@@ -1,10 +1,11 @@
 import type { ResolvedConfig } from '../config.js';
 import { requireSlot } from '../config.js';
 import { ShowrunnerError } from '../errors.js';
+import type { StageContext } from '../plugin.js';
 import type { Demo, Step } from '../schema/demo.js';
 import type { Clip } from '../schema/run.js';
 import { Narrator, spoken } from '../tts/narrator.js';
-import type { Decide, StageContext, StageName, StageResults } from '../types.js';
+import type { Decide, StageName, StageResults } from '../types.js';
 import { parseDemo } from '../validate.js';
 import { createContext, type RunOptions } from './context.js';
 import { guardDecide } from './decide.js';

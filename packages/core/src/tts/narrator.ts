@@ -2,9 +2,9 @@ import { copyFile } from 'node:fs/promises';
 import path from 'node:path';
 import { writeSilence } from '../audio/wav.js';
 import { withContext } from '../errors.js';
+import type { StageContext, TtsPlugin } from '../plugin.js';
 import type { Step } from '../schema/demo.js';
 import type { Clip } from '../schema/run.js';
-import type { StageContext, TtsPlugin } from '../types.js';
 import { type CachedClip, ClipCache } from './cache.js';
 
 /** A step with no narration still stays on screen this long, as a silent clip. */

@@ -1,0 +1,166 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const BIN = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
+
+/** Run the built `showrunner` bin in `cwd`, as a user would. */
+function showrunner(cwd: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, NO_COLOR: '1' } }, (err, stdout, stderr) => {
+      resolve({ code: err ? Number(err.code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+async function project(files: Record<string, string> = {}): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'sr-cli-'));
+  await writeFile(path.join(dir, 'package.json'), '{ "type": "module" }\n');
+  for (const [name, text] of Object.entries(files)) {
+    await mkdir(path.dirname(path.join(dir, name)), { recursive: true });
+    await writeFile(path.join(dir, name), text);
+  }
+  return dir;
+}
+
+// Stage plugins a user could write inline: a voice writing silent WAVs, a recorder without a browser,
+// a merge that writes a text file. They exercise the CLI and core for real, without the heavy plugins.
+const INLINE_PLUGINS = `
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { defineConfig, definePlugin, writeSilence } from '@showrunner/core';
+
+const tts = definePlugin({ name: 'local:quiet', stage: 'tts', fingerprint: 'q1',
+  async run({ text, file }) { const w = await writeSilence(file, 20 * text.length); return { sampleRate: w.sampleRate, durationMs: w.durationMs }; } });
+const record = definePlugin({ name: 'local:paper', stage: 'record', async run({ demo, clipDuration }, ctx) {
+  let t = 0; const steps = [];
+  for (const step of demo.steps) { const d = await clipDuration(step); steps.push({ step, status: 'done', startMs: t, narrationMs: t, endMs: t + d }); t += d; }
+  return { recording: { width: 8, height: 8, viewport: { width: 8, height: 8 }, deviceScaleFactor: 1, startedAt: 0, durationMs: t, frames: [] }, steps };
+} });
+const merge = definePlugin({ name: 'local:text', stage: 'merge', async run({ steps, recording }, ctx) {
+  const file = path.join(ctx.dir, 'final.mp4'); await writeFile(file, steps.map((s) => s.step.id).join(','));
+  return { files: [{ role: 'video', path: await ctx.artifact(file, 'video') }], durationMs: recording.durationMs, width: 8, height: 8, fps: 1,
+    sizeBytes: 1, narration: steps.map((s) => ({ stepId: s.step.id, startMs: s.narrationMs, endMs: s.endMs })) };
+} });
+`;
+const DEMO = JSON.stringify({
+  url: 'http://localhost:9/',
+  title: 'Quick tour',
+  steps: [
+    { action: 'goto', value: '/', narration: 'Home.' },
+    { action: 'click', target: { name: 'Go' }, narration: 'Go somewhere.' },
+  ],
+});
+
+describe('showrunner CLI', () => {
+  it('init then validate succeed in an empty folder', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'sr-init-'));
+    const init = await showrunner(dir, 'init');
+    expect(init.code).toBe(0);
+    expect(existsSync(path.join(dir, 'showrunner.config.ts'))).toBe(true);
+    expect(JSON.parse(await readFile(path.join(dir, 'package.json'), 'utf8')).type).toBe('module');
+    const validate = await showrunner(dir, 'validate');
+    expect(validate.stderr).toBe('');
+    expect(validate.code).toBe(0);
+    expect(validate.stdout).toContain('✓ showrunner.config.ts');
+    expect(validate.stdout).toMatch(/✓ demos\/example\.demo\.json\s+3 steps/);
+    expect((await showrunner(dir, 'init')).code).toBe(2); // never overwrites without --force
+  });
+
+  it('records a demo file through the config slots and prints a summary', async () => {
+    const dir = await project({
+      'showrunner.config.ts': `${INLINE_PLUGINS}\nexport default defineConfig({ tts, record, merge });\n`,
+      'tour.demo.json': DEMO,
+    });
+    const { code, stdout, stderr } = await showrunner(dir, 'record', 'tour.demo.json');
+    expect(stderr).toContain('done in');
+    expect(code).toBe(0);
+    expect(stdout).toContain(path.join('out', 'quick-tour', 'final.mp4'));
+    expect(await readFile(path.join(dir, 'out', 'quick-tour', 'final.mp4'), 'utf8')).toBe('s1,s2');
+    const json = await showrunner(dir, '--json', 'record', 'tour.demo.json');
+    expect(JSON.parse(json.stdout)).toMatchObject({ ok: true, steps: { s1: 'done', s2: 'done' } });
+  });
+
+  it('names the file and slot when a plugin sits in the wrong slot (exit 2)', async () => {
+    const dir = await project({ 'showrunner.config.ts': `${INLINE_PLUGINS}\nexport default defineConfig({ record: tts });\n` });
+    const { code, stderr } = await showrunner(dir, 'validate');
+    expect(code).toBe(2);
+    expect(stderr).toContain('SR_CONFIG_INVALID');
+    expect(stderr).toContain(path.join(dir, 'showrunner.config.ts'));
+    expect(stderr).toContain('slot "record" holds plugin "local:quiet", which provides the "tts" stage');
+    expect(stderr).not.toMatch(/\n\s+at .*\.js:\d+/); // no stack trace
+  });
+
+  it('reports a config that does not compile, naming the file', async () => {
+    const dir = await project({ 'showrunner.config.ts': 'export default defineConfig({ tts: ' });
+    const { code, stderr } = await showrunner(dir, 'validate');
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/SR_CONFIG_INVALID {2}Cannot load .*showrunner\.config\.ts/);
+  });
+
+  it('rejects an unknown plugin shape', async () => {
+    const dir = await project({ 'showrunner.config.mjs': "export default { record: 'playwright' };\n" });
+    const { code, stderr } = await showrunner(dir, 'validate');
+    expect(code).toBe(2);
+    expect(stderr).toContain('slot "record" must hold a plugin object');
+  });
+
+  it('names step index and field of a bad demo, and reports unreadable files', async () => {
+    const dir = await project({
+      'a.demo.json': JSON.stringify({ url: '/', steps: [{ action: 'goto', value: '/' }, { action: 'teleport' }] }),
+      'b.demo.yaml': 'url: /\nsteps:\n  - action: fill\n    target: { label: Email }\n',
+      'c.demo.json': '{ "url": ',
+    });
+    const { code, stderr } = await showrunner(dir, 'validate');
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/SR_DEMO_INVALID .*a\.demo\.json/);
+    expect(stderr).toContain('steps[1].action');
+    expect(stderr).toContain('step 2');
+    expect(stderr).toContain('steps[0].value: a "fill" step needs a value');
+    expect(stderr).toMatch(/SR_FILE_UNREADABLE .*c\.demo\.json/);
+  });
+
+  it('says which slot is empty and which package fills it', async () => {
+    const dir = await project({ 'tour.demo.json': DEMO });
+    const { code, stderr } = await showrunner(dir, 'record', 'tour.demo.json');
+    expect(code).toBe(2);
+    expect(stderr).toContain('SR_STAGE_MISSING');
+    expect(stderr).toContain('@showrunner/plugin-espeak');
+  });
+
+  it('refuses a run folder from a newer version and leaves it intact', async () => {
+    const dir = await project({ 'showrunner.config.ts': `${INLINE_PLUGINS}\nexport default defineConfig({ tts, record, merge });\n` });
+    const runDir = path.join(dir, 'future-run');
+    const state = JSON.stringify({ version: 7, id: 'future-run', createdAt: '', status: 'created', stages: {}, steps: {} });
+    await mkdir(runDir);
+    await writeFile(path.join(runDir, 'run.json'), state);
+    const { code, stderr } = await showrunner(dir, 'record', '--resume', runDir);
+    expect(code).toBe(2);
+    expect(stderr).toContain('SR_RUN_NEWER_VERSION');
+    expect(await readFile(path.join(runDir, 'run.json'), 'utf8')).toBe(state);
+  });
+
+  it('plans with the offline script parser and writes a demo file', async () => {
+    const dir = await project();
+    const script = 'go to /\nclick "Sign up" — Create your account.\ntype "ada@example.com" into "Email"';
+    const { code, stdout } = await showrunner(dir, 'plan', 'http://localhost:3000', script, '-o', 'signup.demo.json');
+    expect(code).toBe(0);
+    expect(stdout).toContain('3 steps');
+    const demo = JSON.parse(await readFile(path.join(dir, 'signup.demo.json'), 'utf8'));
+    expect(demo.steps[1]).toMatchObject({ action: 'click', narration: 'Create your account.' });
+    const bad = await showrunner(dir, 'plan', 'http://localhost:3000', 'go to /\ndo a barrel roll');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('Line 2: cannot understand "do a barrel roll"');
+  });
+
+  it('exits 2 on usage errors', async () => {
+    const dir = await project();
+    expect((await showrunner(dir, 'frobnicate')).code).toBe(2);
+    expect((await showrunner(dir, 'record')).stderr).toContain('record needs a demo file');
+    expect((await showrunner(dir, '--help')).code).toBe(0);
+  });
+});
