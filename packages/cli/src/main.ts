@@ -53,6 +53,8 @@ export async function main(
 
   const failOption = () =>
     new Option('--on-fail <policy>', 'when a step fails: ask, skip or abort').choices(['ask', 'skip', 'abort']);
+  const ciOption = () => new Option('--ci', 'no prompts; a failed step fails the run and its screenshot is kept');
+  const baseOption = () => new Option('--base-url <url>', 'base for relative demo URLs');
   const fromOption = () => new Option('--from <stage>', 're-run from this stage').choices(STAGES);
 
   program
@@ -87,7 +89,9 @@ export async function main(
     .option('--resume <runDir>', 'continue an earlier run folder instead of starting one')
     .addOption(fromOption())
     .addOption(failOption())
-    .action(async (file: string | undefined, o: { resume?: string; from?: RunFlags['from']; onFail?: RunFlags['onFail'] }) => {
+    .addOption(ciOption())
+    .addOption(baseOption())
+    .action(async (file: string | undefined, o: Partial<RunFlags> & { resume?: string }) => {
       if (!file && !o.resume) throw usageError('record needs a demo file or --resume <runDir>');
       const cfg = await config('record');
       const source = o.resume ? { runDir: o.resume } : { demo: await loadDemo(file!) };
@@ -99,7 +103,8 @@ export async function main(
     .description('plan, review the step cards, then record')
     .option('-y, --yes', 'skip the review')
     .addOption(failOption())
-    .action(async (url: string, description: string, o: { yes?: boolean; onFail?: RunFlags['onFail'] }) => {
+    .addOption(ciOption())
+    .action(async (url: string, description: string, o: Partial<RunFlags>) => {
       report(await planAndRecord(await config('run'), url, description, flags(o)));
     });
 

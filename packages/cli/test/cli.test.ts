@@ -133,7 +133,9 @@ describe('showrunner CLI', () => {
   });
 
   it('refuses a run folder from a newer version and leaves it intact', async () => {
-    const dir = await project({ 'showrunner.config.ts': `${INLINE_PLUGINS}\nexport default defineConfig({ tts, record, merge });\n` });
+    const dir = await project({
+      'showrunner.config.ts': `${INLINE_PLUGINS}\nexport default defineConfig({ tts, record, merge });\n`,
+    });
     const runDir = path.join(dir, 'future-run');
     const state = JSON.stringify({ version: 7, id: 'future-run', createdAt: '', status: 'created', stages: {}, steps: {} });
     await mkdir(runDir);

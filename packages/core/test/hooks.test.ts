@@ -48,18 +48,11 @@ describe('hooks', () => {
       { root: await tempDir() },
     );
     await runPipeline(config, await createRun(config.runsDir, { demo }));
-    expect(events.filter((e) => e.includes(':running') || e.includes(':done'))).toEqual([
-      'run:running',
-      'tts:running',
-      'tts:done',
-      'record:running',
-      'record:done',
-      'merge:running',
-      'merge:done',
-      'storage:running',
-      'storage:done',
-      'run:done',
-    ]);
+    const status = events.filter((e) => e.includes(':running') || e.includes(':done'));
+    // tts and record run side by side, so only their relative order to the rest is fixed
+    expect(status[0]).toBe('run:running');
+    expect(status.slice(1, 5).sort()).toEqual(['record:done', 'record:running', 'tts:done', 'tts:running']);
+    expect(status.slice(5)).toEqual(['merge:running', 'merge:done', 'storage:running', 'storage:done', 'run:done']);
     expect(events).toContain('artifact:tts:clip');
     expect(events).toContain('artifact:merge:video');
     expect(events).toContain('progress:tts:2/2');

@@ -7,11 +7,13 @@ import {
   definePlugin,
   type MergePlugin,
   parseDemo,
+  type RecordPlugin,
   readRun,
   resolveConfig,
   runPipeline,
   runStage,
   ShowrunnerError,
+  type TtsPlugin,
   type UserConfig,
 } from '@showrunner/core';
 import { describe, expect, it } from 'vitest';
@@ -61,6 +63,37 @@ describe('runPipeline', () => {
     const run = await runPipeline(config, second);
     expect(calls).toEqual(['Now type the email address.']);
     expect(run.outputs.tts?.cache).toEqual({ hits: 4, misses: 1 });
+  });
+
+  it('starts recording before every clip is synthesized', async () => {
+    const times: Record<string, number> = {};
+    const slowVoice: TtsPlugin = {
+      ...humTts(),
+      async run(input, ctx) {
+        await new Promise((r) => setTimeout(r, 60));
+        times[`clip ${input.text}`] = Date.now();
+        return humTts().run(input, ctx);
+      },
+    };
+    const recorder = paperRecorder();
+    const timedRecorder: RecordPlugin = {
+      ...recorder,
+      run(input, ctx) {
+        times.recordStart = Date.now();
+        return recorder.run(input, ctx);
+      },
+    };
+    const { config, runDir } = await setup({ tts: slowVoice, record: timedRecorder });
+    const run = await runPipeline(config, runDir);
+    const lastClip = Math.max(
+      ...Object.entries(times)
+        .filter(([k]) => k.startsWith('clip'))
+        .map(([, t]) => t),
+    );
+    expect(times.recordStart).toBeLessThan(lastClip);
+    expect(run.outputs.record?.steps.map((s) => s.endMs! - s.startMs!)).toEqual(
+      run.outputs.tts?.clips.map((c) => c.durationMs + 300),
+    );
   });
 
   it('resumes after a failed stage without re-running finished ones', async () => {

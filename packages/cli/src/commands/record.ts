@@ -25,6 +25,10 @@ export interface RunFlags {
   onFail?: FailPolicy;
   from?: PipelineOptions['from'];
   yes?: boolean;
+  /** CI mode: no prompts; a failed step aborts the run (exit 1) and its screenshot path is printed. */
+  ci?: boolean;
+  /** Overrides the config's baseUrl for relative demo URLs. */
+  baseUrl?: string;
   interactive: boolean;
   signal: AbortSignal;
 }
@@ -87,12 +91,28 @@ async function execute(
   until?: PipelineOptions['until'],
 ): Promise<RunFolder> {
   const ui = createProgress({ verbose: flags.verbose, quiet: flags.json });
-  const withUi: ResolvedConfig = { ...config, plugins: [...config.plugins, ui.plugin] };
-  const policy = flags.onFail ?? config.onFail;
-  const decide: Decide | undefined =
-    policy === 'ask' && flags.interactive && !flags.json ? terminalDecide(withUi, runDir, ui.pause) : undefined;
-  const options: PipelineOptions = { signal: flags.signal, log: ui.log, from: flags.from, until, decide, review: reviewer };
-  return runPipeline(policy === config.onFail ? withUi : { ...withUi, onFail: policy }, runDir, options);
+  const policy = flags.ci ? 'abort' : (flags.onFail ?? config.onFail);
+  const run: ResolvedConfig = {
+    ...config,
+    baseUrl: flags.baseUrl ?? config.baseUrl,
+    onFail: policy,
+    plugins: [...config.plugins, ui.plugin],
+  };
+  let decide: Decide | undefined;
+  if (flags.ci) decide = ciDecide(runDir, flags.json);
+  else if (policy === 'ask' && flags.interactive && !flags.json) decide = terminalDecide(run, runDir, ui.pause);
+  return runPipeline(run, runDir, { signal: flags.signal, log: ui.log, from: flags.from, until, decide, review: reviewer });
+}
+
+/** --ci: never ask; abort at the first failed step after saying which one and where its screenshot is. */
+function ciDecide(runDir: string, quiet?: boolean): Decide {
+  return (failure) => {
+    if (!quiet) {
+      const shot = failure.screenshot ? `\n  screenshot: ${path.join(runDir, failure.screenshot)}` : '';
+      process.stderr.write(`✖ step ${failure.index + 1} (${failure.step.id}) failed: ${failure.error.message}${shot}\n`);
+    }
+    return 'abort';
+  };
 }
 
 async function summarize(run: RunFolder): Promise<RunSummary> {

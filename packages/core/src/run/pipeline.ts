@@ -10,6 +10,7 @@ import type { StageName } from '../types.js';
 import { parseDemo } from '../validate.js';
 import { outputFile, type RunFolder, readRun, updateRun, writeJson } from './folder.js';
 import { narratedSteps, type StageOptions } from './inputs.js';
+import { narrateWhileRecording } from './overlap.js';
 import { runStage } from './stage.js';
 
 /** Options of {@link runPipeline}. */
@@ -53,7 +54,13 @@ export async function runPipeline(config: ResolvedConfig, runDir: string, option
     };
     // Planned, but the review never finished (crash or Ctrl-C at the prompt): review again, don't re-plan.
     if (first > 0 && run.outputs.parse && !run.demo) await approve(run.outputs.parse.demo);
-    for (const stage of stages.slice(first, last + 1)) {
+    const todo = stages.slice(first, last + 1);
+    for (const stage of todo) {
+      if (stage === 'record' && todo.includes('tts')) continue; // ran beside tts
+      if (stage === 'tts' && todo.includes('record')) {
+        await narrateWhileRecording(config, runDir, options);
+        continue;
+      }
       if (stage === 'merge' && clipsMissing(await readRun(runDir))) await runStage(config, 'tts', runDir, options);
       const output = await runStage(config, stage, runDir, options);
       if (stage === 'parse') await approve((output as { demo: Demo }).demo);
