@@ -34,7 +34,9 @@ export const runners: { [S in StageName]: Runner<S> } = {
     const { request } = run.state;
     if (!request) throw invalid(run, 'has no request to plan (it was made from a demo file)');
     const plugin = requireSlot(config, 'parse');
-    const out = await plugin.run(request, ctx);
+    // A start path is planned against the base URL, so the planner can open the real page.
+    const url = config.baseUrl && !/^[a-z][\w+.-]*:/i.test(request.url) ? new URL(request.url, config.baseUrl).href : request.url;
+    const out = await plugin.run({ ...request, url }, ctx);
     return { demo: parseDemo(out.demo, `plan from ${plugin.name}`) };
   },
 
