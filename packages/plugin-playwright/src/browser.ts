@@ -21,6 +21,8 @@ export interface BrowserOptions {
   executablePath?: string;
   /** Default true; false shows the window (needs a display). */
   headless?: boolean;
+  /** Flags added after {@link CHROMIUM_ARGS} (the recorder adds `--force-device-scale-factor`). */
+  extraArgs?: string[];
 }
 
 const SYSTEM = ['chromium', 'chromium-browser', 'google-chrome', 'google-chrome-stable'];
@@ -69,7 +71,11 @@ export async function launchBrowser(options: BrowserOptions = {}): Promise<Brows
   }
   const { chromium } = await import('playwright-core');
   try {
-    return await chromium.launch({ executablePath, headless: options.headless ?? true, args: CHROMIUM_ARGS });
+    return await chromium.launch({
+      executablePath,
+      headless: options.headless ?? true,
+      args: [...CHROMIUM_ARGS, ...(options.extraArgs ?? [])],
+    });
   } catch (err) {
     throw new ShowrunnerError(
       'SR_BROWSER_NOT_FOUND',
