@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { init } from './commands/init.js';
 import { formatSummary, plan, planAndRecord, type RunFlags, record } from './commands/record.js';
@@ -94,7 +95,7 @@ export async function main(
     .action(async (file: string | undefined, o: Partial<RunFlags> & { resume?: string }) => {
       if (!file && !o.resume) throw usageError('record needs a demo file or --resume <runDir>');
       const cfg = await config('record');
-      const source = o.resume ? { runDir: o.resume } : { demo: await loadDemo(file!) };
+      const source = o.resume ? { runDir: o.resume } : { demo: await loadDemo(file!), file: path.resolve(io.cwd, file!) };
       report(await record(cfg, source, flags(o)));
     });
 

@@ -38,7 +38,7 @@ const tts = definePlugin({ name: 'local:quiet', stage: 'tts', fingerprint: 'q1',
   async run({ text, file }) { const w = await writeSilence(file, 20 * text.length); return { sampleRate: w.sampleRate, durationMs: w.durationMs }; } });
 const record = definePlugin({ name: 'local:paper', stage: 'record', async run({ demo, clipDuration }, ctx) {
   let t = 0; const steps = [];
-  for (const step of demo.steps) { const d = await clipDuration(step); steps.push({ step, status: 'done', startMs: t, narrationMs: t, endMs: t + d }); t += d; }
+  for (const step of demo.steps) { const d = await clipDuration(step); steps.push({ step: { ...step, resolved: 'paper=' + step.id }, status: 'done', startMs: t, narrationMs: t, endMs: t + d }); t += d; }
   return { recording: { width: 8, height: 8, viewport: { width: 8, height: 8 }, deviceScaleFactor: 1, startedAt: 0, durationMs: t, frames: [] }, steps };
 } });
 const merge = definePlugin({ name: 'local:text', stage: 'merge', async run({ steps, recording }, ctx) {
@@ -81,6 +81,10 @@ describe('showrunner CLI', () => {
     expect(code).toBe(0);
     expect(stdout).toContain(path.join('out', 'quick-tour', 'final.mp4'));
     expect(await readFile(path.join(dir, 'out', 'quick-tour', 'final.mp4'), 'utf8')).toBe('s1,s2');
+    // self-healing across runs: the selectors that worked are saved in the JSON demo file
+    expect(stderr).toContain('saved 2 resolved selector(s)');
+    const saved = JSON.parse(await readFile(path.join(dir, 'tour.demo.json'), 'utf8'));
+    expect(saved.steps.map((s: { resolved?: string }) => s.resolved)).toEqual(['paper=s1', 'paper=s2']);
     const json = await showrunner(dir, '--json', 'record', 'tour.demo.json');
     expect(JSON.parse(json.stdout)).toMatchObject({ ok: true, steps: { s1: 'done', s2: 'done' } });
   });

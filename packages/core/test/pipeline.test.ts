@@ -50,6 +50,7 @@ describe('runPipeline', () => {
     const stored = path.join(root, 'out', 'sign-up', 'final.mp4');
     expect((await readFile(stored, 'utf8')).split('\n')).toHaveLength(6);
     expect(run.outputs.storage?.url).toBe(`file://${stored}`);
+    expect(run.demo?.steps.map((s) => s.resolved)).toEqual(demo.steps.map((s) => `paper=${s.id}`)); // kept for the next run
   });
 
   it('re-synthesizes exactly one clip after one narration is edited', async () => {

@@ -73,7 +73,8 @@ export function paperRecorder(log: string[] = []): RecordPlugin {
         const file = path.join(ctx.dir, `frame-${steps.length}.jpg`);
         await writeFile(file, `frame of ${step.id}`);
         frames.push({ path: await ctx.artifact(file, 'frame'), t });
-        const result: StepResult = { step, status: 'done', startMs: t, narrationMs: t + 100, endMs: t + hold + 300 };
+        const performed = { ...step, resolved: `paper=${step.id}` }; // the "selector" that worked
+        const result: StepResult = { step: performed, status: 'done', startMs: t, narrationMs: t + 100, endMs: t + hold + 300 };
         t = result.endMs!;
         steps.push(result);
         log.push(`${step.id}:done`);

@@ -14,6 +14,7 @@ import {
   requireSlot,
   runPipeline,
 } from '@showrunner/core';
+import { writeBackResolved } from '../load/demo-file.js';
 import { terminalDecide } from '../ui/decide.js';
 import { createProgress } from '../ui/progress.js';
 import { review } from '../ui/review.js';
@@ -43,7 +44,11 @@ export interface RunSummary {
   durationMs?: number;
   sizeBytes?: number;
   steps: Record<string, string>;
+  /** The tts plugin that spoke (the demo's own voice, if any, in brackets). */
+  voice?: string;
+  /** Time of each stage (tts and record overlap, so they add up to more than the total). */
   stageMs: Record<string, number>;
+  /** Wall time of the command, including any review at the terminal. */
   totalMs: number;
 }
 
@@ -52,12 +57,18 @@ const RECORD_STAGES = ['tts', 'record', 'merge'] as const;
 /** `showrunner record <demo>` / `--resume <run>`: tts → record → merge → storage on a run folder. */
 export async function record(
   config: ResolvedConfig,
-  source: { demo: Demo } | { runDir: string },
+  source: { demo: Demo; file?: string } | { runDir: string },
   flags: RunFlags,
 ): Promise<RunSummary> {
   for (const stage of RECORD_STAGES) requireSlot(config, stage); // fail before creating anything
-  const runDir = 'runDir' in source ? path.resolve(source.runDir) : await createRun(config.runsDir, source);
-  return summarize(await execute(config, runDir, flags));
+  const runDir = 'runDir' in source ? path.resolve(source.runDir) : await createRun(config.runsDir, { demo: source.demo });
+  const started = Date.now();
+  const run = await execute(config, runDir, flags);
+  if ('demo' in source && source.file && run.demo) {
+    const healed = await writeBackResolved(source.file, run.demo);
+    if (healed && !flags.json) process.stderr.write(`✓ saved ${healed} resolved selector(s) in ${source.file}\n`);
+  }
+  return summarize(run, config, started);
 }
 
 /** `showrunner run <url> "<description>"`: plan, review the step cards, then record, in one run. */
@@ -70,7 +81,8 @@ export async function planAndRecord(
   for (const stage of RECORD_STAGES) requireSlot(config, stage);
   const runDir = await createRun(config.runsDir, { request: { url, description } });
   const reviewing = !flags.yes && flags.interactive && !flags.json;
-  return summarize(await execute(config, runDir, flags, reviewing ? review : undefined));
+  const started = Date.now();
+  return summarize(await execute(config, runDir, flags, reviewing ? review : undefined), config, started);
 }
 
 /** `showrunner plan <url> "<description>"`: the parse stage only, written as a demo file. */
@@ -115,7 +127,7 @@ function ciDecide(runDir: string, quiet?: boolean): Decide {
   };
 }
 
-async function summarize(run: RunFolder): Promise<RunSummary> {
+async function summarize(run: RunFolder, config: ResolvedConfig, started: number): Promise<RunSummary> {
   const merge = run.outputs.merge;
   const storage = run.outputs.storage;
   const videoUrl = storage?.url ?? '';
@@ -130,8 +142,9 @@ async function summarize(run: RunFolder): Promise<RunSummary> {
     durationMs: merge?.durationMs,
     sizeBytes: video ? (await stat(video)).size : merge?.sizeBytes,
     steps: run.state.steps,
+    voice: config.slots.tts && `${config.slots.tts.name}${run.demo?.voice ? ` (${run.demo.voice})` : ''}`,
     stageMs,
-    totalMs: Object.values(stageMs).reduce((a, b) => a + b, 0),
+    totalMs: Date.now() - started,
   };
 }
 
@@ -146,6 +159,7 @@ export function formatSummary(s: RunSummary, cwd: string): string {
     `✔ ${s.video ? path.relative(cwd, s.video) || s.video : s.url}`,
     `  ${secs(s.durationMs)} of video · ${mb} MB · ${steps.filter((x) => x === 'done').length} steps${skipped ? ` (${skipped} skipped)` : ''}`,
     `  time: ${times.join(' · ')} · total ${secs(s.totalMs)}`,
+    ...(s.voice ? [`  voice: ${s.voice}`] : []),
     ...s.files
       .filter((f) => f.role !== 'video')
       .map((f) => `  ${f.role}: ${f.url.startsWith('file:') ? path.relative(cwd, fileURLToPath(f.url)) : f.url}`),

@@ -6,7 +6,7 @@ import { type ShowrunnerError, withContext } from '../errors.js';
 import { callHook } from '../hooks.js';
 import type { StageName, StageResults } from '../types.js';
 import { createContext } from './context.js';
-import { outputFile, readRun, updateRun, writeJson } from './folder.js';
+import { outputFile, type RunFolder, readRun, updateRun, writeJson } from './folder.js';
 import { runners, type StageOptions } from './inputs.js';
 
 /**
@@ -44,6 +44,7 @@ export async function runStage<S extends StageName>(
         for (const r of (output as StageResults['record']).steps) state.steps[r.step.id] = r.status;
       }
     });
+    if (stage === 'record') await keepResolved(runDir, run, output as StageResults['record']);
     await callHook(config.plugins, 'onStatusChange', { runId, stage, status: 'done' });
     return output;
   } catch (err) {
@@ -74,4 +75,16 @@ async function markFailed(
   }).catch(() => {});
   if (error.hook) return; // a hook already failed; calling hooks again would only repeat it
   await callHook(config.plugins, 'onStatusChange', { runId, stage, status: 'failed', error }).catch(() => {});
+}
+
+/** Self-healing: the selectors that worked go back into demo.json, so a resumed or re-run recording starts from them. */
+async function keepResolved(runDir: string, run: RunFolder, output: StageResults['record']): Promise<void> {
+  if (!run.demo) return;
+  const resolved = new Map(output.steps.map((r) => [r.step.id, r.step.resolved]));
+  const steps = run.demo.steps.map((step) => {
+    const selector = resolved.get(step.id);
+    return selector && selector !== step.resolved ? { ...step, resolved: selector } : step;
+  });
+  if (steps.some((step, i) => step !== run.demo?.steps[i]))
+    await writeJson(path.join(runDir, 'demo.json'), { ...run.demo, steps });
 }
