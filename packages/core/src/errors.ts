@@ -63,7 +63,18 @@ export type ErrorData = { code: ErrorCode; message: string; [field: string]: unk
  * The one error type Showrunner throws. Plugins throw it too, with a code from {@link ERROR_CODES};
  * core fills in `stage`/`plugin` when it passes through a stage or hook, never wrapping twice.
  */
+const BRAND = Symbol.for('showrunner.error');
+
 export class ShowrunnerError extends Error implements ErrorWhere {
+  /**
+   * `instanceof` checks a brand, not the prototype: a config loaded through tsx gets its own copy of
+   * this module (and so of this class), and errors thrown by its plugins must still be recognised.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === 'object' && value !== null && BRAND in value;
+  }
+
+  readonly [BRAND] = true;
   readonly code: ErrorCode;
   stage?: StageName;
   plugin?: string;

@@ -1,21 +1,23 @@
 import { isCancel, log, select, text } from '@clack/prompts';
 import { type Decide, planStep, type ResolvedConfig } from '@showrunner/core';
 import { formatError } from './errors.js';
+import type { PromptIo } from './review.js';
 
 /**
  * `--on-fail ask`: the terminal answers a failed step while the browser waits on the failed page.
  * "Describe" parses the user's sentence with the parse stage's single-step mode.
  */
-export function terminalDecide(config: ResolvedConfig, runDir: string, pause: () => void): Decide {
+export function terminalDecide(config: ResolvedConfig, runDir: string, pause: () => void, io: PromptIo = {}): Decide {
+  const opts = { input: io.input, output: io.output ?? process.stderr };
   return async (failure) => {
     pause();
     const { step, index, error } = failure;
-    log.error(`Step ${index + 1} (${step.id}) failed.\n${formatError(error)}`, { output: process.stderr });
-    if (failure.screenshot) log.info(`Screenshot: ${failure.screenshot}`, { output: process.stderr });
+    log.error(`Step ${index + 1} (${step.id}) failed.\n${formatError(error)}`, opts);
+    if (failure.screenshot) log.info(`Screenshot: ${failure.screenshot}`, opts);
     for (;;) {
       const choice = await select({
         message: `What should happen to step ${index + 1}?`,
-        output: process.stderr,
+        ...opts,
         options: [
           { value: 'retry', label: 'Retry it' },
           { value: 'skip', label: 'Skip it', hint: 'the video has one step fewer' },
@@ -25,7 +27,7 @@ export function terminalDecide(config: ResolvedConfig, runDir: string, pause: ()
       });
       if (isCancel(choice)) return 'abort';
       if (choice !== 'describe') return choice as 'retry' | 'skip' | 'abort';
-      const instruction = await text({ message: 'What should the browser do instead?', output: process.stderr });
+      const instruction = await text({ ...opts, message: 'What should the browser do instead?' });
       if (isCancel(instruction) || !instruction.trim()) continue;
       try {
         const demo = { url: failure.pageUrl ?? '/', steps: [step] };
@@ -38,13 +40,11 @@ export function terminalDecide(config: ResolvedConfig, runDir: string, pause: ()
         });
         log.info(
           `Replacing it with: ${replace.map((s) => `${s.action} ${JSON.stringify(s.target ?? s.value ?? '')}`).join('; ')}`,
-          {
-            output: process.stderr,
-          },
+          opts,
         );
         return { replace };
       } catch (err) {
-        log.error(formatError(err), { output: process.stderr });
+        log.error(formatError(err), opts);
       }
     }
   };
