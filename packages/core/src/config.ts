@@ -3,6 +3,7 @@ import * as z from 'zod';
 import { localStore } from './builtins/local-store.js';
 import { scriptParser } from './builtins/script-parser.js';
 import { ShowrunnerError } from './errors.js';
+import { closest } from './options.js';
 import type { ConfigEnv, HookName, Plugin, SlotPlugins, UserConfigExport } from './plugin.js';
 import { STAGES } from './schema/run.js';
 import type { FailPolicy, StageName } from './types.js';
@@ -67,7 +68,11 @@ export async function resolveConfig(
     throw fail(`the config must export an object (from defineConfig), got ${describe(raw)}`);
   }
   for (const key of Object.keys(raw)) {
-    if (!KNOWN_KEYS.has(key)) throw fail(`unknown key "${key}"`, { hint: `Known keys: ${[...KNOWN_KEYS].join(', ')}.` });
+    if (KNOWN_KEYS.has(key)) continue;
+    const near = closest(key, KNOWN_KEYS);
+    throw fail(`unknown key "${key}"`, {
+      hint: near.length ? `Did you mean "${near[0]}"?` : `Known keys: ${[...KNOWN_KEYS].join(', ')}.`,
+    });
   }
   const data = DataSchema.safeParse(raw);
   if (!data.success) throw fail(z.prettifyError(data.error));
@@ -143,9 +148,10 @@ function checkPlugin(value: unknown, slot: string, fail: Fail): void {
       throw fail(`plugin "${plugin.name}": hooks must be an object`, where);
     for (const [name, fn] of Object.entries(plugin.hooks)) {
       if (!(name in HOOK_NAMES)) {
+        const near = closest(name, Object.keys(HOOK_NAMES));
         throw fail(`plugin "${plugin.name}" has an unknown hook "${name}"`, {
           ...where,
-          hint: `Hooks: ${Object.keys(HOOK_NAMES).join(', ')}.`,
+          hint: near.length ? `Did you mean "${near[0]}"?` : `Hooks: ${Object.keys(HOOK_NAMES).join(', ')}.`,
         });
       }
       if (typeof fn !== 'function') throw fail(`plugin "${plugin.name}": hook "${name}" is not a function`, where);

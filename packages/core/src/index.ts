@@ -19,6 +19,7 @@ export {
 } from './errors.js';
 export { callHook } from './hooks.js';
 export { DEMO_SCHEMA_URL, demoJsonSchema } from './json-schema.js';
+export { closest, parseOptions } from './options.js';
 export type * from './plugin.js';
 export type { LogEntry, RunOptions } from './run/context.js';
 export { guardDecide, policyDecide } from './run/decide.js';

@@ -1,4 +1,4 @@
-import { defineConfig, definePlugin, requireSlot, resolveConfig, ShowrunnerError } from '@showrunner/core';
+import { defineConfig, definePlugin, localStore, requireSlot, resolveConfig, ShowrunnerError } from '@showrunner/core';
 import { describe, expect, it } from 'vitest';
 import { humTts, listMerge, paperRecorder } from './plugins.js';
 
@@ -45,6 +45,13 @@ describe('resolveConfig', () => {
   it('rejects unknown keys', async () => {
     const err = await configError({ recorder: paperRecorder() });
     expect(err.message).toContain('unknown key "recorder"');
+    expect(err.hint).toBe('Did you mean "record"?');
+  });
+
+  it('makes a voice in the record slot a type error', () => {
+    // @ts-expect-error a TtsPlugin does not fit the record slot (checked by `tsc -p tsconfig.test.json`)
+    const config = defineConfig({ record: humTts() });
+    expect(config).toHaveProperty('record.stage', 'tts'); // at run time it is only caught by resolveConfig
   });
 
   it('names slot and plugin when a tts plugin sits in the record slot', async () => {
@@ -78,6 +85,18 @@ describe('resolveConfig', () => {
     const err = await configError({ plugins: [{ name: 'local:typo', hooks: { onStepStarted() {} } }] });
     expect(err).toMatchObject({ slot: 'plugins[0]', plugin: 'local:typo' });
     expect(err.message).toContain('unknown hook "onStepStarted"');
+    expect(err.hint).toBe('Did you mean "onStepStart"?');
+  });
+
+  it('checks plugin options when the factory is called, suggesting the option meant', () => {
+    let err: ShowrunnerError | undefined;
+    try {
+      localStore({ dri: 'public' } as never);
+    } catch (e) {
+      err = e as ShowrunnerError;
+    }
+    expect(err).toMatchObject({ code: 'SR_CONFIG_INVALID', plugin: 'showrunner:local-store', slot: 'storage', field: 'dri' });
+    expect(err?.hint).toBe('Did you mean "dir"?');
   });
 
   it('validates data fields with their names', async () => {

@@ -1,4 +1,4 @@
-import { formatIssues, ShowrunnerError } from '@showrunner/core';
+import { parseOptions } from '@showrunner/core';
 import * as z from 'zod';
 import type { EngineParams } from './engine.js';
 import type { EmojiMode } from './text.js';
@@ -47,17 +47,10 @@ export interface Settings {
  * the option, or SR_TTS_VOICE_UNKNOWN listing the voices of the bundled build.
  */
 export function resolveOptions(options: unknown): Settings {
-  const parsed = OptionsSchema.safeParse(options ?? {});
-  if (!parsed.success) {
-    const { message, field } = formatIssues(parsed.error);
-    throw new ShowrunnerError('SR_CONFIG_INVALID', `${PLUGIN_NAME}: invalid options\n${message}`, {
-      plugin: PLUGIN_NAME,
-      slot: 'tts',
-      field,
-      hint: 'See the options table in the @showrunner/plugin-espeak README.',
-    });
-  }
-  const { voice, rate, speed, pitch, range, volume, emoji } = parsed.data;
+  const { voice, rate, speed, pitch, range, volume, emoji } = parseOptions(OptionsSchema, options, {
+    plugin: PLUGIN_NAME,
+    slot: 'tts',
+  });
   return {
     voice: resolveVoice(voice, BUNDLED_CATALOG, { plugin: PLUGIN_NAME, slot: 'tts', field: 'voice' }),
     params: { rate: rate ?? Math.round(NORMAL_RATE * (speed ?? 1)), pitch, range, volume },

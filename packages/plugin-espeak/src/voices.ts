@@ -1,4 +1,4 @@
-import { type ErrorWhere, ShowrunnerError } from '@showrunner/core';
+import { closest, type ErrorWhere, ShowrunnerError } from '@showrunner/core';
 
 /** One eSpeak NG voice: its file identifier (`gmw/en-US`), display name and language codes. */
 export interface VoiceInfo {
@@ -68,24 +68,8 @@ function findBase(raw: string, catalog: VoiceCatalog): string | undefined {
 
 /** Up to three codes within edit distance 2, closest first. */
 function suggest(raw: string, catalog: VoiceCatalog): string[] {
-  const key = raw.trim().toLowerCase().replace(/_/g, '-');
-  const all = [...new Set(catalog.voices.flatMap((v) => v.languages))];
-  return all
-    .map((code) => ({ code, d: distance(key, code) }))
-    .filter(({ d }) => d <= 2)
-    .sort((a, b) => a.d - b.d || a.code.localeCompare(b.code))
-    .slice(0, 3)
-    .map(({ code }) => code);
-}
-
-function distance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) {
-      row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = row;
-  }
-  return prev[b.length]!;
+  return closest(
+    raw.trim().replace(/_/g, '-'),
+    catalog.voices.flatMap((v) => v.languages),
+  );
 }

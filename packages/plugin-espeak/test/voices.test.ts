@@ -93,7 +93,7 @@ describe('voices', () => {
       [{ rate: 150, speed: 1.2 }, 'speed', /either rate .* or speed/],
       [{ pitch: 101 }, 'pitch', /pitch/],
       [{ emoji: 'read' }, 'emoji', /emoji/],
-      [{ model: 'x' }, undefined, /Unrecognized key: "model"/],
+      [{ model: 'x' }, 'model', /Unrecognized key: "model"/],
     ];
     for (const [options, field, message] of cases) {
       const err = await caught(() => espeak(options as never));

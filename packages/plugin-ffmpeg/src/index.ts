@@ -4,7 +4,7 @@
  * poster and optional GIF/WebM.
  */
 import { definePlugin, type MergePlugin } from '@showrunner/core';
-import { type FfmpegOptions, PLUGIN_NAME, parseOptions } from './options.js';
+import { type FfmpegOptions, PLUGIN_NAME, resolveOptions } from './options.js';
 
 /**
  * The merge plugin factory, called when the config loads: options are checked here (a bad one
@@ -12,7 +12,7 @@ import { type FfmpegOptions, PLUGIN_NAME, parseOptions } from './options.js';
  * lazily on the first run.
  */
 export default function ffmpeg(options: FfmpegOptions = {}): MergePlugin {
-  const resolved = parseOptions(options);
+  const resolved = resolveOptions(options);
   return definePlugin({
     name: PLUGIN_NAME,
     stage: 'merge',

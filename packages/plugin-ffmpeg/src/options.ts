@@ -1,4 +1,4 @@
-import { ShowrunnerError } from '@showrunner/core';
+import { parseOptions } from '@showrunner/core';
 import * as z from 'zod';
 
 /** Name in every error, log line and output. */
@@ -82,21 +82,8 @@ export type WebmOptions = z.output<typeof WebmSchema>;
  * Check options when the factory is called (config load time), so a typo fails before any run.
  * Throws SR_CONFIG_INVALID naming the plugin and the option.
  */
-export function parseOptions(options: unknown): ResolvedOptions {
-  const result = FfmpegOptionsSchema.safeParse(options ?? {});
-  if (result.success) return result.data;
-  const issue = result.error.issues[0]!;
-  const field = issue.path.join('.');
-  const message =
-    issue.code === 'unrecognized_keys'
-      ? `unknown option ${issue.keys.map((k) => `"${k}"`).join(', ')}`
-      : `option "${field}": ${issue.message}`;
-  throw new ShowrunnerError('SR_CONFIG_INVALID', `${PLUGIN_NAME}: ${message}`, {
-    plugin: PLUGIN_NAME,
-    slot: 'merge',
-    field: field || undefined,
-    hint: `See the options table in the ${PLUGIN_NAME} README.`,
-  });
+export function resolveOptions(options: unknown): ResolvedOptions {
+  return parseOptions(FfmpegOptionsSchema, options, { plugin: PLUGIN_NAME, slot: 'merge' });
 }
 
 /** A boolean-or-object option with its defaults filled, or undefined when off. */

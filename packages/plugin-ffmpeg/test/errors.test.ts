@@ -206,8 +206,9 @@ describe('options', () => {
       throw new Error('no error');
     };
     expect(bad({ crf: 99 })).toMatchObject({ code: 'SR_CONFIG_INVALID', plugin: '@showrunner/plugin-ffmpeg', field: 'crf' });
-    expect(bad({ preset: 'warp' }).message).toContain('option "preset"');
-    expect(bad({ nope: 1 }).message).toContain('unknown option "nope"');
+    expect(bad({ preset: 'warp' }).message).toContain('preset: Invalid option');
+    expect(bad({ nope: 1 })).toMatchObject({ field: 'nope', message: expect.stringContaining('Unrecognized key: "nope"') });
+    expect(bad({ captoins: 'soft' }).hint).toBe('Did you mean "captions"?');
     expect(bad({ zoom: { scale: 9 } })).toMatchObject({ field: 'zoom.scale' });
     expect(bad({ crf: 99 })).toBeInstanceOf(ShowrunnerError);
   });

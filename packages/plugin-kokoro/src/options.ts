@@ -1,6 +1,6 @@
 import { homedir } from 'node:os';
 import path from 'node:path';
-import { formatIssues, ShowrunnerError } from '@showrunner/core';
+import { parseOptions } from '@showrunner/core';
 import * as z from 'zod';
 import { checkVoice, DEFAULT_VOICE, type KOKORO_VOICES, PLUGIN_NAME } from './voices.js';
 
@@ -66,17 +66,7 @@ export interface ResolvedOptions {
  * SR_TTS_VOICE_UNKNOWN for a voice kokoro-js does not have.
  */
 export function resolveOptions(options: unknown): ResolvedOptions {
-  const parsed = Options.safeParse(options ?? {});
-  if (!parsed.success) {
-    const { message, field } = formatIssues(parsed.error);
-    const unknown = parsed.error.issues.find((i) => i.code === 'unrecognized_keys');
-    throw new ShowrunnerError('SR_CONFIG_INVALID', `${PLUGIN_NAME}: invalid options: ${message}`, {
-      plugin: PLUGIN_NAME,
-      field: field ?? unknown?.keys[0],
-      hint: 'See the option table in the @showrunner/plugin-kokoro README.',
-    });
-  }
-  const o = parsed.data;
+  const o = parseOptions(Options, options, { plugin: PLUGIN_NAME, slot: 'tts' });
   checkVoice(o.voice, { field: 'voice' });
   const env = process.env;
   return {

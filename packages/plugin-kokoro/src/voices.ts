@@ -1,4 +1,4 @@
-import { ShowrunnerError } from '@showrunner/core';
+import { closest, ShowrunnerError } from '@showrunner/core';
 
 export const PLUGIN_NAME = '@showrunner/plugin-kokoro';
 
@@ -50,7 +50,7 @@ export const KOKORO_VOICES: readonly string[] = Object.freeze([
 export function checkVoice(voice: string, where: { field?: string }, known: readonly string[] = KOKORO_VOICES): void {
   if (known.includes(voice)) return;
   const name = voice.toLowerCase();
-  const near = known.filter((v) => distance(v, name) <= 2 || v.slice(3) === name.replace(/^.*_/, ''));
+  const near = [...new Set([...closest(name, known), ...known.filter((v) => v.slice(3) === name.replace(/^.*_/, ''))])];
   throw new ShowrunnerError('SR_TTS_VOICE_UNKNOWN', `Kokoro has no voice "${voice}". Valid voices: ${known.join(', ')}.`, {
     stage: 'tts',
     plugin: PLUGIN_NAME,
@@ -59,17 +59,4 @@ export function checkVoice(voice: string, where: { field?: string }, known: read
       ? `Did you mean ${near.map((v) => `"${v}"`).join(' or ')}?`
       : `Use one of the ${known.length} voices listed (a = American, b = British English; f = female, m = male), e.g. "${DEFAULT_VOICE}".`,
   });
-}
-
-/** Levenshtein distance, for "did you mean" (voice names are short). */
-function distance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) {
-      row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = row;
-  }
-  return prev[b.length]!;
 }

@@ -1,4 +1,4 @@
-import { formatIssues, ShowrunnerError } from '@showrunner/core';
+import { parseOptions, ShowrunnerError } from '@showrunner/core';
 import * as z from 'zod';
 
 /** The plugin's npm name: appears in every error and log line. */
@@ -59,17 +59,7 @@ export type ResolvedOptions = Omit<z.output<typeof OptionsSchema>, 'model' | 'at
  * Throws SR_CONFIG_INVALID naming the plugin and the option.
  */
 export function resolveOptions(options: unknown): ResolvedOptions {
-  const result = OptionsSchema.safeParse(options ?? {});
-  if (!result.success) {
-    const { message, field } = formatIssues(result.error);
-    throw new ShowrunnerError('SR_CONFIG_INVALID', `${PLUGIN_NAME}: invalid option\n${message}`, {
-      plugin: PLUGIN_NAME,
-      slot: 'parse',
-      field,
-      hint: 'Fix this option of openrouter({ ... }) in showrunner.config.ts; the plugin README lists every option.',
-    });
-  }
-  const { model, attribution, ...rest } = result.data;
+  const { model, attribution, ...rest } = parseOptions(OptionsSchema, options, { plugin: PLUGIN_NAME, slot: 'parse' });
   const isOpenRouter = new URL(rest.baseURL).hostname === 'openrouter.ai';
   if (!model && !isOpenRouter) {
     throw new ShowrunnerError('SR_CONFIG_INVALID', `${PLUGIN_NAME}: "model" is required with a custom baseURL.`, {

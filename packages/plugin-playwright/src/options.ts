@@ -1,4 +1,4 @@
-import { formatIssues, ShowrunnerError } from '@showrunner/core';
+import { parseOptions, ShowrunnerError } from '@showrunner/core';
 import * as z from 'zod';
 
 /** The plugin's npm name: appears in every error and log line. */
@@ -41,17 +41,7 @@ export type ResolvedOptions = z.output<typeof OptionsSchema>;
  * Throws SR_CONFIG_INVALID naming the plugin and the option.
  */
 export function resolveOptions(options: unknown): ResolvedOptions {
-  const result = OptionsSchema.safeParse(options ?? {});
-  if (!result.success) {
-    const { message, field } = formatIssues(result.error);
-    throw new ShowrunnerError('SR_CONFIG_INVALID', `${PLUGIN_NAME}: invalid option\n${message}`, {
-      plugin: PLUGIN_NAME,
-      slot: 'record',
-      field,
-      hint: 'Fix this option of playwright({ ... }) in showrunner.config.ts; the plugin README lists every option.',
-    });
-  }
-  const resolved = result.data;
+  const resolved = parseOptions(OptionsSchema, options, { plugin: PLUGIN_NAME, slot: 'record' });
   if (resolved.cursorMinMs > resolved.cursorMaxMs) {
     throw new ShowrunnerError('SR_CONFIG_INVALID', `${PLUGIN_NAME}: cursorMinMs is larger than cursorMaxMs.`, {
       plugin: PLUGIN_NAME,

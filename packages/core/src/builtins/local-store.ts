@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import * as z from 'zod';
 import { definePlugin } from '../define.js';
 import { ShowrunnerError } from '../errors.js';
+import { parseOptions } from '../options.js';
 import type { StoragePlugin } from '../plugin.js';
 
 const Options = z.strictObject({
@@ -17,7 +18,7 @@ export type LocalStoreOptions = z.input<typeof Options>;
  * file:// URLs. It is the `storage` slot's default. The newest run of a demo replaces the older one.
  */
 export function localStore(options: LocalStoreOptions = {}): StoragePlugin {
-  const opts = Options.parse(options);
+  const opts = parseOptions(Options, options, { plugin: 'showrunner:local-store', slot: 'storage' });
   return definePlugin({
     name: 'showrunner:local-store',
     stage: 'storage',
