@@ -1,18 +1,27 @@
 // The naive baseline the benchmark compares Showrunner with: what one would write without it.
 // Record the demo with Playwright's own recordVideo (a VP9 webm), then synthesize every narration
 // line, then re-encode the webm with the clips laid at each step's start, strictly one after the
-// other. Narration lengths are unknown while recording, so each step waits a guess from its word count.
+// other. Narration lengths are unknown while recording, so each step waits a guess from its word
+// count (eSpeak's default pace, about 2.9 words a second, plus the same lead and gap Showrunner
+// uses); afterwards it counts the lines that did not fit their step.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import espeak from '@showrunner/plugin-espeak';
 import { CHROMIUM_ARGS, findChromium } from '@showrunner/plugin-playwright';
 
 const require = createRequire(import.meta.url);
+const LEAD_MS = 300; // Showrunner's default lead and gap, so the two videos pace alike
+const GAP_MS = 400;
 
-/** Playwright's recordVideo needs its own ffmpeg build, which cannot be downloaded here: link the system one. */
+/**
+ * Playwright's recordVideo needs its own ffmpeg build, which cannot be downloaded here: link the
+ * system one. Playwright reads PLAYWRIGHT_BROWSERS_PATH once, so every run shares one folder.
+ */
 function linkPlaywrightFfmpeg(dir) {
+  if (process.env.PLAYWRIGHT_BROWSERS_PATH === dir) return;
   const browsers = require(path.join(path.dirname(require.resolve('playwright-core/package.json')), 'browsers.json'));
   const revision = browsers.browsers.find((b) => b.name === 'ffmpeg').revision;
   const target = path.join(dir, `ffmpeg-${revision}`);
@@ -57,7 +66,7 @@ async function perform(page, step, base) {
 export async function naiveRun({ demoFile, baseUrl, workDir }) {
   const demo = JSON.parse(readFileSync(demoFile, 'utf8'));
   mkdirSync(workDir, { recursive: true });
-  linkPlaywrightFfmpeg(path.join(workDir, 'pw-browsers'));
+  linkPlaywrightFfmpeg(path.join(tmpdir(), 'showrunner-bench-pw-browsers'));
   const { chromium } = await import('playwright-core');
   const times = {};
   const t0 = performance.now();
@@ -75,7 +84,8 @@ export async function naiveRun({ demoFile, baseUrl, workDir }) {
     starts.push(performance.now() - videoStart);
     await perform(page, step, baseUrl);
     const words = (step.narration ?? '').split(/\s+/).filter(Boolean).length;
-    await page.waitForTimeout(words ? (words / 2.6) * 1000 + 500 : 500);
+    const hold = LEAD_MS + (words / 2.9) * 1000 + GAP_MS;
+    await page.waitForTimeout(hold);
   }
   const video = page.video();
   await context.close();
@@ -91,8 +101,12 @@ export async function naiveRun({ demoFile, baseUrl, workDir }) {
   for (const [i, step] of demo.steps.entries()) {
     if (!step.narration) continue;
     const file = path.join(workDir, `clip-${i}.wav`);
-    await voice.run({ text: step.narration, file }, { log, signal: new AbortController().signal });
-    clips.push({ file, at: Math.round(starts[i]) });
+    const { durationMs } = await voice.run({ text: step.narration, file }, { log, signal: new AbortController().signal });
+    clips.push({
+      file,
+      at: Math.round(starts[i] + LEAD_MS),
+      overruns: LEAD_MS + durationMs > (starts[i + 1] ?? Infinity) - starts[i],
+    });
   }
   times.tts = performance.now() - t1;
 
@@ -134,5 +148,5 @@ export async function naiveRun({ demoFile, baseUrl, workDir }) {
   ]);
   times.merge = performance.now() - t2;
   times.total = performance.now() - t0;
-  return { times, video: out };
+  return { times, video: out, lines: clips.length, overruns: clips.filter((c) => c.overruns).length };
 }

@@ -33,13 +33,11 @@ const HOOK_NAMES = {
   onProgress: 1,
 } satisfies Record<HookName, 1>;
 
-/** Which package fills an empty slot, for SR_STAGE_MISSING. */
-const FILLS: Record<StageName, string> = {
-  parse: '@showrunner/plugin-openrouter (or leave it empty for the offline script parser)',
+/** Which package fills an empty slot, for SR_STAGE_MISSING (parse and storage have offline defaults). */
+const FILLS: Partial<Record<StageName, string>> = {
   tts: '@showrunner/plugin-espeak (offline) or @showrunner/plugin-kokoro',
   record: '@showrunner/plugin-playwright',
   merge: '@showrunner/plugin-ffmpeg',
-  storage: '@showrunner/plugin-supabase (or leave it empty for the local-disk store)',
 };
 
 const DataSchema = z.object({
@@ -112,7 +110,12 @@ export function requireSlot<S extends StageName>(config: ResolvedConfig, stage: 
   throw new ShowrunnerError(
     'SR_STAGE_MISSING',
     `The "${stage}" slot${config.file ? ` in ${config.file}` : ''} is empty; this run needs it.`,
-    { stage, slot: stage, file: config.file, hint: `Install ${FILLS[stage]} and add it as \`${stage}: …()\`.` },
+    {
+      stage,
+      slot: stage,
+      file: config.file,
+      hint: `Install ${FILLS[stage] ?? 'a plugin for it'} and add it as \`${stage}: …()\`.`,
+    },
   );
 }
 

@@ -17,13 +17,11 @@ export {
   ShowrunnerError,
   withContext,
 } from './errors.js';
-export { callHook } from './hooks.js';
 export { DEMO_SCHEMA_URL, demoJsonSchema } from './json-schema.js';
 export { closest, parseOptions } from './options.js';
 export type * from './plugin.js';
 export type { LogEntry, RunOptions } from './run/context.js';
-export { guardDecide, policyDecide } from './run/decide.js';
-export { createRun, type RunFolder, type RunSource, readRun, slugify, writeJson } from './run/folder.js';
+export { createRun, type RunFolder, type RunSource, readRun, writeJson } from './run/folder.js';
 export { demoName, type StageOptions } from './run/inputs.js';
 export { type PipelineOptions, runPipeline } from './run/pipeline.js';
 export { planStep } from './run/plan-step.js';
