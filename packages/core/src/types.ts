@@ -108,8 +108,10 @@ export interface MergeOutput {
   height: number;
   fps: number;
   sizeBytes: number;
-  /** Where each narration starts and ends in the final video. */
+  /** Where each spoken line starts and ends in the final video (silent steps have no entry). */
   narration: { stepId: string; startMs: number; endMs: number }[];
+  /** Chapters written into the video, one per performed step. */
+  chapters?: { stepId: string; title: string; startMs: number; endMs: number }[];
 }
 
 /** storage: publish the finished files. `name` is a slug of the demo title, stable across runs. */

@@ -30,7 +30,7 @@ export async function downloadWeights(
     const dest = path.join(folder, file);
     const part = `${dest}.part`;
     const fail = (why: string, cause?: unknown) =>
-      new ShowrunnerError('SR_TTS_MODEL_MISSING', `Could not download Kokoro model file ${file} from ${url}: ${why}.`, {
+      new ShowrunnerError('SR_TTS_DOWNLOAD_FAILED', `Could not download Kokoro model file ${file} from ${url}: ${why}.`, {
         stage: 'tts',
         plugin: PLUGIN_NAME,
         file: dest,

@@ -98,7 +98,7 @@ describe('downloading the weights', () => {
     expect(requests).toHaveLength(5);
   });
 
-  it('a download cut short leaves no partial file, fails with SR_TTS_MODEL_MISSING, and the next run fetches only what is missing', async () => {
+  it('a download cut short leaves no partial file, fails with SR_TTS_DOWNLOAD_FAILED, and the next run fetches only what is missing', async () => {
     const root = await tempDir();
     const ctx = await testContext(root);
     const folder = path.join(root, 'models', MODEL);
@@ -106,7 +106,7 @@ describe('downloading the weights', () => {
     const plugin = kokoro({ cacheDir: 'models', endpoint });
     const err = await plugin.run({ text: 'Hi.', file: path.join(ctx.dir, 'a.wav') }, ctx).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ShowrunnerError);
-    expect(err).toMatchObject({ code: 'SR_TTS_MODEL_MISSING', file: path.join(folder, 'onnx/model.onnx') });
+    expect(err).toMatchObject({ code: 'SR_TTS_DOWNLOAD_FAILED', file: path.join(folder, 'onnx/model.onnx') });
     expect((err as Error).message).toMatch(
       /^Could not download Kokoro model file onnx\/model\.onnx from http:\/\/127\.0\.0\.1:\d+\//,
     );
@@ -127,7 +127,7 @@ describe('downloading the weights', () => {
       const err = await kokoro({ cacheDir: 'models', allowDownload: true })
         .run({ text: 'Hi.', file: path.join(ctx.dir, 'a.wav') }, ctx)
         .catch((e: unknown) => e);
-      expect(err).toMatchObject({ code: 'SR_TTS_MODEL_MISSING' });
+      expect(err).toMatchObject({ code: 'SR_TTS_DOWNLOAD_FAILED' });
       expect((err as Error).message).toBe(
         `Could not download Kokoro model file onnx/model.onnx from ${endpoint}/${MODEL}/resolve/main/onnx/model.onnx: HTTP 404 Not Found.`,
       );

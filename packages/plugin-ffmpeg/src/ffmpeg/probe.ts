@@ -93,7 +93,7 @@ export function requireFeatures(caps: Capabilities, what: string, need: { filter
   ];
   if (!missing.length) return;
   throw new ShowrunnerError(
-    'SR_FFMPEG_NOT_FOUND',
+    'SR_FFMPEG_UNSUPPORTED',
     `${caps.path} (ffmpeg ${caps.version}) lacks ${missing.join(', ')}, needed for ${what}.`,
     {
       stage: 'merge',
