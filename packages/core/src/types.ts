@@ -110,8 +110,8 @@ export interface MergeOutput {
   sizeBytes: number;
   /** Where each spoken line starts and ends in the final video (silent steps have no entry). */
   narration: { stepId: string; startMs: number; endMs: number }[];
-  /** Chapters written into the video, one per performed step. */
-  chapters?: { stepId: string; title: string; startMs: number; endMs: number }[];
+  /** Chapters written into the video: one per performed step (`stepId`), plus title cards if any. */
+  chapters?: { title: string; startMs: number; endMs: number; stepId?: string }[];
 }
 
 /** storage: publish the finished files. `name` is a slug of the demo title, stable across runs. */
