@@ -48,3 +48,15 @@ export async function probe(file: string): Promise<{
   );
   return JSON.parse(out);
 }
+
+/** Mean volume of a file's audio in dBFS (ffmpeg volumedetect): about -91 for silence, -20 to -30 for speech. */
+export async function meanVolume(file: string): Promise<number> {
+  const { stderr } = await run(
+    'ffmpeg',
+    ['-hide_banner', '-i', file, '-map', '0:a', '-af', 'volumedetect', '-f', 'null', '-'],
+    '.',
+  );
+  const value = /mean_volume: (-?[\d.]+) dB/.exec(stderr)?.[1];
+  if (value === undefined) throw new Error(`no volume in ffmpeg output:\n${stderr.slice(-500)}`);
+  return Number(value);
+}

@@ -3,7 +3,7 @@ import { copyFile, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startExampleServer } from '../examples/server.mjs';
-import { probe, ROOT, run, tempDir } from './helpers.js';
+import { meanVolume, probe, ROOT, run, tempDir } from './helpers.js';
 
 interface Packed {
   name: string;
@@ -103,7 +103,9 @@ export default defineConfig({ tts: espeak(), record: playwright(), merge: ffmpeg
       expect(summary.url).toBe(`file://${video}`);
       expect(existsSync(video)).toBe(true);
       const media = await probe(video);
-      expect(media.streams.map((s) => s.codec_name)).toEqual(expect.arrayContaining(['h264', 'aac']));
+      expect(media.streams.map((s) => s.codec_name)).toEqual(expect.arrayContaining(['h264', 'aac', 'mov_text']));
+      expect(media.chapters.length).toBeGreaterThanOrEqual(8); // one per step
+      expect(await meanVolume(video)).toBeGreaterThan(-35); // audible speech, not silence
       const log = (await readFile(path.join(project, 'status.log'), 'utf8')).trim().split('\n');
       expect(log[0]).toBe('run running');
       expect(log).toContain('storage done');
