@@ -1,19 +1,11 @@
 import { readRun, ShowrunnerError } from '@showrunner/core';
 import openrouter from '@showrunner/plugin-openrouter';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { GOOD_PLAN, planRun } from './helpers.js';
-import { completion, failure, modelServer } from './model-server.js';
+import { completion, failure, useModelServers } from './model-server.js';
 
 const REQUEST = { url: 'http://127.0.0.1:9/app', description: 'Show how a new user creates a project.' };
-const servers: { close(): Promise<void> }[] = [];
-async function server(...args: Parameters<typeof modelServer>) {
-  const s = await modelServer(...args);
-  servers.push(s);
-  return s;
-}
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
+const server = useModelServers();
 
 // Tiny backoff so only a server's Retry-After can make a test wait.
 const fast = (baseURL: string) => ({

@@ -2,8 +2,10 @@
 // fixture for a remote service. It speaks the documented wire format of POST /chat/completions,
 // answers from a script per case, and records every request so tests can check headers, model,
 // response_format and the time between a reply and the next request.
+
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { afterEach } from 'vitest';
 
 export interface ChatRequest {
   model: string;
@@ -103,5 +105,21 @@ export async function modelServer(script: Script | Reply[]) {
         server.closeAllConnections();
         server.close(() => resolve());
       }),
+  };
+}
+
+/**
+ * For a test file: a `modelServer` factory whose servers are all closed after each test. Call it at
+ * the top level of the file (it registers the `afterEach`).
+ */
+export function useModelServers(): typeof modelServer {
+  const servers: { close(): Promise<void> }[] = [];
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map((s) => s.close()));
+  });
+  return async (script) => {
+    const s = await modelServer(script);
+    servers.push(s);
+    return s;
   };
 }
