@@ -103,7 +103,8 @@ describe('downloading the weights', () => {
     const ctx = await testContext(root);
     const folder = path.join(root, 'models', MODEL);
     onnxMode = 'cut';
-    const plugin = kokoro({ cacheDir: 'models', endpoint });
+    // explicit: the default is off under CI, and this test is about the download itself
+    const plugin = kokoro({ cacheDir: 'models', endpoint, allowDownload: true });
     const err = await plugin.run({ text: 'Hi.', file: path.join(ctx.dir, 'a.wav') }, ctx).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ShowrunnerError);
     expect(err).toMatchObject({ code: 'SR_TTS_DOWNLOAD_FAILED', file: path.join(folder, 'onnx/model.onnx') });
@@ -142,7 +143,10 @@ describe('downloading the weights', () => {
     const abort = new AbortController();
     const ctx = await testContext(root, [], abort.signal);
     onnxMode = 'stall';
-    const job = kokoro({ cacheDir: 'models', endpoint }).run({ text: 'Hi.', file: path.join(ctx.dir, 'a.wav') }, ctx);
+    const job = kokoro({ cacheDir: 'models', endpoint, allowDownload: true }).run(
+      { text: 'Hi.', file: path.join(ctx.dir, 'a.wav') },
+      ctx,
+    );
     const folder = path.join(root, 'models', MODEL);
     await vi.waitFor(() => expect(existsSync(path.join(folder, 'onnx/model.onnx.part'))).toBe(true));
     abort.abort();
