@@ -86,7 +86,13 @@ describe('showrunner CLI', () => {
     const saved = JSON.parse(await readFile(path.join(dir, 'tour.demo.json'), 'utf8'));
     expect(saved.steps.map((s: { resolved?: string }) => s.resolved)).toEqual(['paper=s1', 'paper=s2']);
     const json = await showrunner(dir, '--json', 'record', 'tour.demo.json');
-    expect(JSON.parse(json.stdout)).toMatchObject({ ok: true, steps: { s1: 'done', s2: 'done' } });
+    const first = JSON.parse(json.stdout);
+    expect(first).toMatchObject({ ok: true, steps: { s1: 'done', s2: 'done' }, reused: [] });
+    expect(Object.keys(first.stageMs).sort()).toEqual(['merge', 'record', 'storage', 'tts']);
+    // a resumed run times only what it ran, and says what it reused
+    const again = await showrunner(dir, 'record', '--resume', first.runDir, '--from', 'merge');
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/time: merge \d+\.\ds · storage \d+\.\ds · total \d+\.\ds \(reused: tts, record\)/);
   });
 
   it('names the file and slot when a plugin sits in the wrong slot (exit 2)', async () => {

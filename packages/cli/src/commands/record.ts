@@ -46,8 +46,10 @@ export interface RunSummary {
   steps: Record<string, string>;
   /** The tts plugin that spoke (the demo's own voice, if any, in brackets). */
   voice?: string;
-  /** Time of each stage (tts and record overlap, so they add up to more than the total). */
+  /** Time of each stage run by this command (tts and record overlap, so they add up to more than the total). */
   stageMs: Record<string, number>;
+  /** Stages whose output came from an earlier attempt at this run folder (resume), so they took no time now. */
+  reused: string[];
   /** Wall time of the command, including any review at the terminal. */
   totalMs: number;
 }
@@ -132,7 +134,11 @@ async function summarize(run: RunFolder, config: ResolvedConfig, started: number
   const storage = run.outputs.storage;
   const videoUrl = storage?.url ?? '';
   const video = videoUrl.startsWith('file:') ? fileURLToPath(videoUrl) : undefined;
-  const stageMs = Object.fromEntries(Object.entries(run.state.stages).map(([s, v]) => [s, v?.durationMs ?? 0]));
+  const stages = Object.entries(run.state.stages).filter(([, v]) => v);
+  // A stage that started before this command did was reused from an earlier attempt (resume).
+  const isReused = (startedAt: string) => Date.parse(startedAt) < started;
+  const stageMs = Object.fromEntries(stages.filter(([, v]) => !isReused(v!.startedAt)).map(([s, v]) => [s, v!.durationMs ?? 0]));
+  const reused = stages.filter(([, v]) => isReused(v!.startedAt)).map(([s]) => s);
   return {
     ok: true,
     runDir: run.dir,
@@ -144,6 +150,7 @@ async function summarize(run: RunFolder, config: ResolvedConfig, started: number
     steps: run.state.steps,
     voice: config.slots.tts && `${config.slots.tts.name}${run.demo?.voice ? ` (${run.demo.voice})` : ''}`,
     stageMs,
+    reused,
     totalMs: Date.now() - started,
   };
 }
@@ -158,7 +165,7 @@ export function formatSummary(s: RunSummary, cwd: string): string {
   return [
     `✔ ${s.video ? path.relative(cwd, s.video) || s.video : s.url}`,
     `  ${secs(s.durationMs)} of video · ${mb} MB · ${steps.filter((x) => x === 'done').length} steps${skipped ? ` (${skipped} skipped)` : ''}`,
-    `  time: ${times.join(' · ')} · total ${secs(s.totalMs)}`,
+    `  time: ${[...times, `total ${secs(s.totalMs)}`].join(' · ')}${s.reused.length ? ` (reused: ${s.reused.join(', ')})` : ''}`,
     ...(s.voice ? [`  voice: ${s.voice}`] : []),
     ...s.files
       .filter((f) => f.role !== 'video')
