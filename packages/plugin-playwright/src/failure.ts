@@ -2,8 +2,8 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { type ErrorCode, ShowrunnerError, type StageContext, type Step } from '@showrunner/core';
 import type { Page } from 'playwright-core';
-import { SENSITIVE_ATTR } from './overlay.js';
 import type { Secrets } from './secrets.js';
+import { maskedSnapshot } from './snapshot.js';
 import { isGone } from './util.js';
 
 /** A classified step error: `fatal` ends the recording at once, `retryable` may be retried silently. */
@@ -97,16 +97,7 @@ export async function gatherEvidence(page: Page, ctx: StageContext, name: string
     // No screenshot (page gone or busy): the decision can still be made from the error.
   }
   try {
-    const hidden = await page.evaluate(
-      (attr) =>
-        [...document.querySelectorAll(`input[type="password" i], [${attr}]`)].map((el) =>
-          el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement ? el.value : (el.textContent ?? ''),
-        ),
-      SENSITIVE_ATTR,
-    );
-    for (const value of hidden) secrets.add(value);
-    const yaml = await page.locator('body').ariaSnapshot({ timeout: 5_000 });
-    evidence.snapshot = secrets.redact(yaml.length > 8_000 ? `${yaml.slice(0, 8_000)}\n# … cut at 8000 characters` : yaml);
+    evidence.snapshot = await maskedSnapshot(page, secrets);
   } catch {
     // Same: a failure without a snapshot is still a failure to decide on.
   }

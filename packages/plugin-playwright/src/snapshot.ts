@@ -1,4 +1,7 @@
+import type { Page } from 'playwright-core';
 import { type BrowserOptions, launchBrowser } from './browser.js';
+import { SENSITIVE_ATTR } from './overlay.js';
+import { Secrets } from './secrets.js';
 
 /** Options of {@link ariaSnapshot}. */
 export interface SnapshotOptions extends BrowserOptions {
@@ -11,7 +14,8 @@ export interface SnapshotOptions extends BrowserOptions {
 
 /**
  * Open a page in a fresh headless browser and return its ARIA snapshot (YAML: roles and accessible
- * names), capped in size. Used by the parse stage so planned steps name real elements.
+ * names), masked and capped in size. Used by the parse stage so planned steps name real elements;
+ * the snapshot goes to a language model, so field contents that are secret never leave the machine.
  */
 export async function ariaSnapshot(url: string, options: SnapshotOptions = {}): Promise<string> {
   const browser = await launchBrowser(options);
@@ -20,10 +24,30 @@ export async function ariaSnapshot(url: string, options: SnapshotOptions = {}): 
     const timeout = options.timeoutMs ?? 15_000;
     await page.goto(url, { waitUntil: 'domcontentloaded', timeout });
     await page.waitForLoadState('networkidle', { timeout: Math.min(timeout, 5_000) }).catch(() => {});
-    const yaml = await page.locator('body').ariaSnapshot({ timeout });
-    const max = options.maxChars ?? 8_000;
-    return yaml.length > max ? `${yaml.slice(0, max)}\n# … cut at ${max} characters` : yaml;
+    return await maskedSnapshot(page, new Secrets(), { maxChars: options.maxChars, timeoutMs: timeout });
   } finally {
     await browser.close();
   }
+}
+
+/**
+ * The page's ARIA snapshot with the contents of password and sensitive fields, and every secret the
+ * run already knows, masked: an ARIA snapshot prints field values. Called by {@link ariaSnapshot} and
+ * by the recorder when it gathers evidence of a failed step.
+ */
+export async function maskedSnapshot(
+  page: Page,
+  secrets: Secrets,
+  { maxChars = 8_000, timeoutMs = 5_000 }: { maxChars?: number; timeoutMs?: number } = {},
+): Promise<string> {
+  const hidden = await page.evaluate(
+    (attr) =>
+      [...document.querySelectorAll(`input[type="password" i], [${attr}]`)].map((el) =>
+        el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement ? el.value : (el.textContent ?? ''),
+      ),
+    SENSITIVE_ATTR,
+  );
+  for (const value of hidden) secrets.add(value);
+  const yaml = secrets.redact(await page.locator('body').ariaSnapshot({ timeout: timeoutMs }));
+  return yaml.length > maxChars ? `${yaml.slice(0, maxChars)}\n# … cut at ${maxChars} characters` : yaml;
 }
