@@ -134,11 +134,14 @@ async function summarize(run: RunFolder, config: ResolvedConfig, started: number
   const storage = run.outputs.storage;
   const videoUrl = storage?.url ?? '';
   const video = videoUrl.startsWith('file:') ? fileURLToPath(videoUrl) : undefined;
-  const stages = Object.entries(run.state.stages).filter(([, v]) => v);
-  // A stage that started before this command did was reused from an earlier attempt (resume).
-  const isReused = (startedAt: string) => Date.parse(startedAt) < started;
-  const stageMs = Object.fromEntries(stages.filter(([, v]) => !isReused(v!.startedAt)).map(([s, v]) => [s, v!.durationMs ?? 0]));
-  const reused = stages.filter(([, v]) => isReused(v!.startedAt)).map(([s]) => s);
+  const stageMs: Record<string, number> = {};
+  const reused: string[] = [];
+  for (const [stage, s] of Object.entries(run.state.stages)) {
+    if (!s) continue;
+    // A stage that started before this command did was reused from an earlier attempt (resume).
+    if (Date.parse(s.startedAt) < started) reused.push(stage);
+    else stageMs[stage] = s.durationMs ?? 0;
+  }
   return {
     ok: true,
     runDir: run.dir,
