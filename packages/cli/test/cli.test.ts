@@ -80,6 +80,7 @@ describe('showrunner CLI', () => {
     expect(stderr).toContain('done in');
     expect(code).toBe(0);
     expect(stdout).toContain(path.join('out', 'quick-tour', 'final.mp4'));
+    expect(stdout).toMatch(/time: tts \d+\.\ds · record \d+\.\ds · merge \d+\.\ds · storage \d+\.\ds · total/); // pipeline order
     expect(await readFile(path.join(dir, 'out', 'quick-tour', 'final.mp4'), 'utf8')).toBe('s1,s2');
     // self-healing across runs: the selectors that worked are saved in the JSON demo file
     expect(stderr).toContain('saved 2 resolved selector(s)');

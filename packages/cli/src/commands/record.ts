@@ -13,6 +13,7 @@ import {
   type RunFolder,
   requireSlot,
   runPipeline,
+  STAGES,
 } from '@showrunner/core';
 import { writeBackResolved } from '../load/demo-file.js';
 import { terminalDecide } from '../ui/decide.js';
@@ -136,7 +137,8 @@ async function summarize(run: RunFolder, config: ResolvedConfig, started: number
   const video = videoUrl.startsWith('file:') ? fileURLToPath(videoUrl) : undefined;
   const stageMs: Record<string, number> = {};
   const reused: string[] = [];
-  for (const [stage, s] of Object.entries(run.state.stages)) {
+  for (const stage of STAGES) {
+    const s = run.state.stages[stage]; // pipeline order: tts and record overlap, so run.json's key order varies
     if (!s) continue;
     // A stage that started before this command did was reused from an earlier attempt (resume).
     if (Date.parse(s.startedAt) < started) reused.push(stage);
