@@ -5,6 +5,8 @@ import { scriptParser } from './builtins/script-parser.js';
 import { ShowrunnerError } from './errors.js';
 import { closest } from './options.js';
 import type { ConfigEnv, HookName, Plugin, SlotPlugins, UserConfigExport } from './plugin.js';
+import { createNetworkGuard } from './policy/network.js';
+import type { PolicyOptions } from './policy/policy.js';
 import { STAGES } from './schema/run.js';
 import type { FailPolicy, StageName } from './types.js';
 
@@ -18,6 +20,8 @@ export interface ResolvedConfig {
   readonly cacheDir: string;
   readonly baseUrl?: string;
   readonly onFail: FailPolicy;
+  /** The config's guard settings (`trust`, `network`, `navigation`, `popups`, `secrets`, `decisionTimeoutMs`). */
+  readonly policy: PolicyOptions;
   /** parse and storage always have a plugin (the offline defaults when the slot is empty). */
   readonly slots: Partial<SlotPlugins> & Pick<SlotPlugins, 'parse' | 'storage'>;
   /** Every plugin in hook order: slots parse → storage, then `plugins`. */
@@ -45,6 +49,14 @@ const DataSchema = z.object({
   cacheDir: z.string().min(1).default('.showrunner/cache'),
   baseUrl: z.url({ protocol: /^https?$/ }).optional(),
   onFail: z.enum(['ask', 'skip', 'abort']).default('ask'),
+  trust: z.enum(['trusted', 'untrusted']).default('trusted'),
+  network: z.strictObject({ allow: z.array(z.string().min(1)).optional() }).optional(),
+  navigation: z
+    .union([z.enum(['allow', 'same-site']), z.array(z.url({ protocol: /^https?$/ })).transform((origins) => ({ origins }))])
+    .optional(),
+  popups: z.enum(['close', 'follow']).optional(),
+  secrets: z.union([z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/)), z.function()]).optional(),
+  decisionTimeoutMs: z.number().int().positive().optional(),
 });
 const KNOWN_KEYS = new Set<string>([...STAGES, 'plugins', ...Object.keys(DataSchema.shape)]);
 
@@ -90,7 +102,8 @@ export async function resolveConfig(
   if (!Array.isArray(extra)) throw fail(`"plugins" must be an array, got ${describe(extra)}`, { slot: 'plugins' });
   for (const [i, value] of extra.entries()) checkPlugin(value, `plugins[${i}]`, fail);
 
-  const { runsDir, cacheDir, baseUrl, onFail } = data.data;
+  const { runsDir, cacheDir, baseUrl, onFail, trust, network, navigation, popups, secrets, decisionTimeoutMs } = data.data;
+  if (network?.allow) createNetworkGuard({ allow: network.allow }); // throws SR_CONFIG_INVALID for a bad entry
   return Object.freeze({
     file,
     root,
@@ -98,6 +111,7 @@ export async function resolveConfig(
     cacheDir: path.resolve(root, cacheDir),
     baseUrl,
     onFail,
+    policy: { trust, network, navigation, popups, secrets: secrets as PolicyOptions['secrets'], decisionTimeoutMs },
     slots: slots as ResolvedConfig['slots'],
     plugins: [...STAGES.flatMap((s) => slots[s] ?? []), ...(extra as Plugin[])],
   });
@@ -157,7 +171,9 @@ function checkPlugin(value: unknown, slot: string, fail: Fail): void {
           hint: near.length ? `Did you mean "${near[0]}"?` : `Hooks: ${Object.keys(HOOK_NAMES).join(', ')}.`,
         });
       }
-      if (typeof fn !== 'function') throw fail(`plugin "${plugin.name}": hook "${name}" is not a function`, where);
+      const handler = typeof fn === 'object' && fn !== null ? (fn as { handler?: unknown }).handler : fn;
+      if (typeof handler !== 'function')
+        throw fail(`plugin "${plugin.name}": hook "${name}" is not a function (or { handler, critical })`, where);
     }
   }
 }

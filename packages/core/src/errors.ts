@@ -37,6 +37,21 @@ export const ERROR_CODES = {
   SR_PLAN_INVALID: { usage: false, about: 'The language model returned a plan that fails the schema.' },
   SR_PLAN_REQUEST_FAILED: { usage: false, about: 'Every model and retry of a planning request failed.' },
   SR_STORAGE_FAILED: { usage: false, about: 'Storing the finished files failed.' },
+  SR_LIMIT_EXCEEDED: { usage: true, about: 'An input is over one of the named limits (LIMITS); names the limit and its value.' },
+  SR_URL_REFUSED: { usage: true, about: 'A URL uses a scheme other than http(s) or breaks the navigation policy.' },
+  SR_NETWORK_REFUSED: {
+    usage: false,
+    about: 'An untrusted run tried to reach a private, loopback or otherwise refused address.',
+  },
+  SR_PATH_OUTSIDE: { usage: true, about: 'A path built from data would leave its run folder.' },
+  SR_SECRET_REFUSED: {
+    usage: true,
+    about: 'A step reads a secret this run may not read (not on the allow-list, or $NAME when untrusted).',
+  },
+  SR_FILE_REFUSED: { usage: true, about: 'A file kind this run may not load (code demo files when untrusted).' },
+  SR_RUN_STATE: { usage: true, about: 'The run is not in a state that allows this (e.g. approving a run that is recording).' },
+  SR_RUN_CONFLICT: { usage: false, about: 'Concurrent writers kept changing the run; the update was not applied.' },
+  SR_LEASE_LOST: { usage: false, about: 'A newer attempt of the stage took over; this attempt wrote nothing.' },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -20,6 +20,27 @@ export {
 export { DEMO_SCHEMA_URL, demoJsonSchema } from './json-schema.js';
 export { closest, parseOptions } from './options.js';
 export type * from './plugin.js';
+export { checkLimit, LIMITS, type LimitName, overLimit } from './policy/limits.js';
+export {
+  type Address,
+  createNetworkGuard,
+  type LookupFn,
+  type NetworkGuard,
+  type NetworkGuardOptions,
+  type Refusal,
+  refusal,
+} from './policy/network.js';
+export { checkRunId, SAFE_ID, SAFE_ID_RULE, safeJoin, slugify } from './policy/paths.js';
+export {
+  createPolicy,
+  type PolicyOptions,
+  type PopupPolicy,
+  type RunPolicy,
+  type Trust,
+  UNTRUSTED_DECISION_TIMEOUT_MS,
+} from './policy/policy.js';
+export { type SecretResolver, type SecretsOption, secretLookup } from './policy/secrets.js';
+export { checkWebUrl, isWebUrl, type NavigationPolicy, navigationAllowed, redactUrl, WEB_SCHEMES } from './policy/urls.js';
 export type { LogEntry, RunOptions } from './run/context.js';
 export { createRun, type RunFolder, type RunSource, readRun, writeJson } from './run/folder.js';
 export { demoName, type StageOptions } from './run/inputs.js';

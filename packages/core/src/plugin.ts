@@ -1,19 +1,28 @@
 import type { ShowrunnerError } from './errors.js';
+import type { PopupPolicy, RunPolicy, Trust } from './policy/policy.js';
+import type { SecretsOption } from './policy/secrets.js';
+import type { NavigationPolicy } from './policy/urls.js';
 import type { Step } from './schema/demo.js';
 import type { StepResult } from './schema/run.js';
 import type { FailPolicy, PlanStepInput, StageIO, StageName } from './types.js';
 
 // ---------------------------------------------------------------------------------------------
-// Hooks: observers. Core calls each one serially, in config order (slots parse → storage, then
-// `plugins`), and awaits it. A hook that throws fails the run with SR_HOOK_FAILED naming it.
+// Hooks: observers. Core queues each call and runs them one at a time, in order (config slots
+// parse → storage, then `plugins`, then the run's own hook plugins), off the recording clock: a
+// slow hook never adds dead time to the video. A throwing hook is logged as an SR_HOOK_FAILED
+// warning, unless the plugin marks it `critical`, which fails the run at the end of the stage.
 // ---------------------------------------------------------------------------------------------
 
 export interface StatusEvent {
   runId: string;
   /** Absent for the status of the whole run. */
   stage?: StageName;
-  /** `reused`: a stage whose output from an earlier attempt is kept. `paused`: waiting on `decide`. */
-  status: 'running' | 'paused' | 'done' | 'failed' | 'reused';
+  /**
+   * For a stage: `running`, `done`, `failed`, `cancelled`, or `reused` (its output from an earlier
+   * attempt is kept). For the run: `running`, `awaiting_review` (the plan waits for a person),
+   * `paused` (a failed step waits for a decision; no stage or step given), `done`, `failed`, `cancelled`.
+   */
+  status: 'running' | 'awaiting_review' | 'paused' | 'done' | 'failed' | 'cancelled' | 'reused';
   error?: ShowrunnerError;
 }
 export interface StepEvent {
@@ -44,22 +53,47 @@ export interface ProgressEvent {
   message?: string;
 }
 
+/**
+ * What every hook call receives next to its event: who is calling and the services it may use.
+ * Built by core for each call.
+ */
+export interface HookContext {
+  readonly runId: string;
+  /** The stage the event comes from, when it comes from one. */
+  readonly stage?: StageName;
+  /** The step the event is about (record stage), by index in the demo and id. */
+  readonly step?: { index: number; id: string };
+  /** Log lines go where the run's log goes (the CLI, the worker), prefixed with the plugin name. */
+  readonly log: Logger;
+  /** Aborted when the run is cancelled. */
+  readonly signal: AbortSignal;
+  /** Absolute path of a run-relative path from an event (artifacts), checked to stay in the run folder. */
+  resolve(runPath: string): string;
+}
+
+/**
+ * The lifecycle hooks. Each is an observer: it may write to a database or post a message, but what
+ * it returns is ignored and the run never waits for it on the recording clock (see the top of this
+ * file). `total` in progress may grow (replacement steps); a `paused` run has no step.
+ */
 export interface Hooks {
   /** Core: the run or a stage changed status. */
-  onStatusChange(event: StatusEvent): void | Promise<void>;
-  /** Record stage: a step is about to be performed. */
-  onStepStart(event: StepEvent): void | Promise<void>;
+  onStatusChange(event: StatusEvent, ctx: HookContext): void | Promise<void>;
+  /** Record stage: a step is about to be performed. Replacement steps reuse the failed step's index. */
+  onStepStart(event: StepEvent, ctx: HookContext): void | Promise<void>;
   /** Record stage: a step finished (done, skipped or replaced). */
-  onStepEnd(event: StepEndEvent): void | Promise<void>;
-  /** Core, from the recorder: a step failed after its retries, just before `decide` is asked. */
-  onStepFailed(event: StepFailedEvent): void | Promise<void>;
+  onStepEnd(event: StepEndEvent, ctx: HookContext): void | Promise<void>;
+  /** Core, from the recorder: a step failed after its retries, just before a decision is asked for. */
+  onStepFailed(event: StepFailedEvent, ctx: HookContext): void | Promise<void>;
   /** Any stage: a file was written in the run folder. */
-  onArtifact(event: ArtifactEvent): void | Promise<void>;
+  onArtifact(event: ArtifactEvent, ctx: HookContext): void | Promise<void>;
   /** Any stage: progress within the stage (clips synthesized, steps performed, encode percent). */
-  onProgress(event: ProgressEvent): void | Promise<void>;
+  onProgress(event: ProgressEvent, ctx: HookContext): void | Promise<void>;
 }
 export type HookName = keyof Hooks;
 export type HookEvent<K extends HookName> = Parameters<Hooks[K]>[0];
+/** A hook as a plugin writes it: the function, or `{ handler, critical }` to fail the run when it throws. */
+export type HookSpec<K extends HookName> = Hooks[K] | { handler: Hooks[K]; critical?: boolean };
 /** Hooks a stage plugin may fire through `ctx.emit` (core fires the rest). */
 export type EmittedHookName = 'onStepStart' | 'onStepEnd' | 'onArtifact' | 'onProgress';
 
@@ -85,12 +119,17 @@ export interface StageContext {
   readonly root: string;
   /** Shared cache folder (survives runs). */
   readonly cacheDir: string;
-  /** Aborted on Ctrl-C (CLI) or job cancellation (hosted). */
+  /** Aborted on Ctrl-C (CLI) or job cancellation (hosted). Every wait of a stage should end on it. */
   readonly signal: AbortSignal;
   readonly log: Logger;
-  /** Fire a hook; core adds `runId` and `stage`. Awaited, serial. */
+  /** The run's guards: URLs, network, secrets, navigation, popups (see RunPolicy). */
+  readonly policy: RunPolicy;
+  /**
+   * Fire a hook; core adds `runId` and `stage`. Queued and run off the stage's clock: the promise
+   * resolves as soon as the event is queued, never after the hooks ran.
+   */
   emit<K extends EmittedHookName>(name: K, event: Omit<HookEvent<K>, 'runId' | 'stage'>): Promise<void>;
-  /** Absolute path of a run-relative path (inputs from earlier stages). */
+  /** Absolute path of a run-relative path (inputs from earlier stages); SR_PATH_OUTSIDE if it leaves the run folder. */
   resolve(runPath: string): string;
   /** Register a file written under `dir`: fires `onArtifact` and returns its run-relative path. */
   artifact(file: string, kind: string): Promise<string>;
@@ -103,15 +142,25 @@ export interface StageContext {
 interface PluginBase {
   /** npm package name (or `local:<name>`). Appears in every error and log line. */
   readonly name: string;
-  readonly hooks?: Partial<Hooks>;
+  readonly hooks?: { [K in HookName]?: HookSpec<K> };
 }
 
 /** A stage provider, returned by a plugin package's default-export factory. */
 export interface StagePlugin<S extends StageName> extends PluginBase {
   readonly stage: S;
-  /** Called by core for each attempt of the stage (tts: once per clip not in the cache, serially). */
+  /**
+   * Called by core for each attempt of the stage (tts: once per clip not in the cache, serially per
+   * run). Several runs may call it at once on one instance (a worker, a test): keep per-run state
+   * keyed by `ctx.runId`.
+   */
   run(input: StageIO[S]['input'], ctx: StageContext): Promise<StageIO[S]['output']>;
-  /** Called by core once when the run ends, to release browsers, models or sockets. */
+  /**
+   * Called by core once when a run ends in this process (done, failed, cancelled, or stopped to wait
+   * for review): release what that run holds (its browser, its share of a pooled model). Other runs
+   * keep theirs: a pooled resource is freed when its last run releases it.
+   */
+  release?(runId: string): Promise<void>;
+  /** Called by the host when it shuts down (a worker on SIGTERM): release everything, for every run. */
   close?(): Promise<void>;
 }
 export interface ParsePlugin extends StagePlugin<'parse'> {
@@ -149,6 +198,21 @@ export interface UserConfig extends Partial<SlotPlugins> {
   baseUrl?: string;
   /** How failed steps are answered when no one is asked. Default `ask` (the CLI falls back to `abort` without a TTY). */
   onFail?: FailPolicy;
+  /**
+   * `untrusted` (the hosted app) switches every guard on: network guard, http(s) only, same-site
+   * navigation, secrets only from `secrets`, code demo files refused, a decision deadline. Default `trusted`.
+   */
+  trust?: Trust;
+  /** Addresses an untrusted run may reach although they are private, e.g. `["127.0.0.1:3000"]`. */
+  network?: { allow?: string[] };
+  /** Which navigations a recorded page may make. Default `allow` (trusted) or `same-site` (untrusted). */
+  navigation?: NavigationPolicy;
+  /** What the recorder does with popups. Default `close`. */
+  popups?: PopupPolicy;
+  /** Secrets a demo may type: environment variable names, or a resolver. Default: the whole environment when trusted, none when untrusted. */
+  secrets?: SecretsOption;
+  /** How long a failed step waits for a decision before `onFail` answers, in ms. Default: no limit (trusted), 30 min (untrusted). */
+  decisionTimeoutMs?: number;
 }
 export interface ConfigEnv {
   command: string;

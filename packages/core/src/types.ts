@@ -1,5 +1,5 @@
 import type { ShowrunnerError } from './errors.js';
-import type { Demo, Step } from './schema/demo.js';
+import type { Demo, Step, StepInput } from './schema/demo.js';
 import type { Clip, Recording, STAGES, StepResult, WordTiming } from './schema/run.js';
 
 /** A pipeline unit. Runs in this order: parse → (review) → tts → record → merge → storage. */
@@ -63,12 +63,42 @@ export interface StepFailure {
   pageUrl?: string;
   snapshot?: string;
 }
-/** The answer to a failed step. `replace` steps are performed in place of the failed one. */
+/** The answer to a failed step, as the recorder gets it. `replace` steps are performed in place of the failed one. */
 export type Decision = 'retry' | 'skip' | 'abort' | { replace: Step[] };
 /** How a run answers failures without a person: ask (interactive), skip the step, or abort the run. */
 export type FailPolicy = 'ask' | 'skip' | 'abort';
-/** Answers a failed step. Called by the recorder, serially, while the browser waits on the failed page. */
-export type Decide = (failure: StepFailure) => Decision | Promise<Decision>;
+/**
+ * What the recorder calls when a step failed after its own retries, serially, while the browser
+ * waits on the failed page. Core builds it for each record attempt around the run's {@link Decider}.
+ */
+export type Decide = (failure: StepFailure) => Promise<Decision>;
+
+/**
+ * A person's answer to a failed step: one of the recorder's decisions, or `describe` — a sentence
+ * that core turns into replacement steps with the parse plugin's single-step mode, in the process
+ * that holds the live page. Replacement steps may leave out their ids.
+ */
+export type Answer = 'retry' | 'skip' | 'abort' | { replace: StepInput[] } | { describe: string };
+/** An answer with who gave it (stored with the decision). */
+export interface Answered {
+  answer: Answer;
+  by?: string;
+}
+/** What a {@link Decider} is given besides the failure. */
+export interface DecideContext {
+  /** Aborted when the run is cancelled or the decision deadline passes: stop waiting then. */
+  signal: AbortSignal;
+  /** Epoch ms after which the run's `onFail` policy answers instead; undefined for no deadline. */
+  deadline?: number;
+  /** Set when the previous `describe` answer could not be turned into steps: ask again, showing it. */
+  retry?: { describe: string; error: ShowrunnerError };
+}
+/**
+ * Asks a person (the CLI's prompt, a web page through the hosted app) what to do with a failed step.
+ * Called by core, once per failure it has no stored decision for, while the run is `paused`. Core
+ * races it against cancellation and the deadline; whatever it answers late is ignored.
+ */
+export type Decider = (failure: StepFailure, ctx: DecideContext) => Answer | Answered | Promise<Answer | Answered>;
 
 /** record: perform the demo in a browser while capturing the screen. */
 export interface RecordInput {
@@ -114,9 +144,13 @@ export interface MergeOutput {
   chapters?: { title: string; startMs: number; endMs: number; stepId?: string }[];
 }
 
-/** storage: publish the finished files. `name` is a slug of the demo title, stable across runs. */
+/**
+ * storage: publish the finished files. `name` is a readable slug of the demo title (the same for every
+ * run of the demo); `runId` is unique. A store shared by many users keys files by `runId`.
+ */
 export interface StorageInput {
   name: string;
+  runId: string;
   files: OutputFile[];
 }
 export interface StorageOutput {

@@ -2,7 +2,7 @@
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { StageContext } from '@showrunner/core';
+import { createPolicy, type StageContext } from '@showrunner/core';
 
 export const tempDir = () => mkdtemp(path.join(tmpdir(), 'sr-espeak-'));
 
@@ -25,6 +25,7 @@ export function stageContext(dir: string, logged: Logged[] = [], signal = new Ab
     root: dir,
     cacheDir: path.join(dir, 'cache'),
     signal,
+    policy: createPolicy(),
     log: {
       debug: (message) => logged.push({ level: 'debug', message }),
       info: (message) => logged.push({ level: 'info', message }),

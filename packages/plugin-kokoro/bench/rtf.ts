@@ -8,7 +8,7 @@ import { rmSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { StageContext } from '@showrunner/core';
+import { createPolicy, type StageContext } from '@showrunner/core';
 import { buildKokoroStandin } from '../test/helpers/standin.js';
 
 const TEXT = 'Welcome to Acme Cloud, where your whole team can build, test, and ship new features together in a few minutes.';
@@ -35,6 +35,7 @@ const ctx: StageContext = {
   root,
   cacheDir: path.join(root, 'cache'),
   signal: new AbortController().signal,
+  policy: createPolicy(),
   log: { debug: (m) => logs.push(m), info: (m) => logs.push(m), warn: (m) => logs.push(m) },
   emit: async () => {},
   resolve: (p) => path.resolve(root, p),

@@ -121,7 +121,7 @@ async function execute(
 
 /** --ci: never ask; abort at the first failed step after saying which one and where its screenshot is. */
 function ciDecide(runDir: string, quiet?: boolean): Decide {
-  return (failure) => {
+  return async (failure) => {
     if (!quiet) {
       const shot = failure.screenshot ? `\n  screenshot: ${path.join(runDir, failure.screenshot)}` : '';
       process.stderr.write(`✖ step ${failure.index + 1} (${failure.step.id}) failed: ${failure.error.message}${shot}\n`);

@@ -2,7 +2,10 @@ import path from 'node:path';
 import type { ResolvedConfig } from '../config.js';
 import { ShowrunnerError } from '../errors.js';
 import { callHook } from '../hooks.js';
-import type { Logger, StageContext } from '../plugin.js';
+import type { HookPlugin, Logger, StageContext } from '../plugin.js';
+import { safeJoin } from '../policy/paths.js';
+import { createPolicy, type Trust } from '../policy/policy.js';
+import type { SecretsOption } from '../policy/secrets.js';
 import type { StageName } from '../types.js';
 
 /** One line a plugin logged, with who logged it. */
@@ -19,6 +22,12 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Receives plugin log lines. Default: warnings to stderr. */
   log?: (entry: LogEntry) => void;
+  /** Make this run untrusted although the config is not (never the other way round). */
+  trust?: Trust;
+  /** Secrets this run may type (a per-user vault); wins over the config's `secrets`. */
+  secrets?: SecretsOption;
+  /** Hook plugins for this run only, called after the config's (a worker's status writer, the CLI's progress). */
+  plugins?: HookPlugin[];
 }
 
 const defaultLog = (entry: LogEntry) => {
@@ -50,8 +59,13 @@ export function createContext(
     cacheDir: config.cacheDir,
     signal: options.signal ?? new AbortController().signal,
     log,
+    policy: createPolicy({
+      ...config.policy,
+      trust: options.trust === 'untrusted' ? 'untrusted' : config.policy.trust,
+      secrets: options.secrets ?? config.policy.secrets,
+    }),
     emit: (name, event) => callHook(config.plugins, name, { ...event, runId, stage } as never),
-    resolve: (runPath) => path.resolve(runDir, runPath),
+    resolve: (runPath) => safeJoin(runDir, runPath),
     async artifact(file, kind) {
       const rel = path.relative(runDir, path.resolve(dir, file));
       if (rel.startsWith('..') || !path.resolve(runDir, rel).startsWith(dir + path.sep)) {

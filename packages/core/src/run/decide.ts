@@ -3,13 +3,13 @@ import type { ResolvedConfig } from '../config.js';
 import { ShowrunnerError } from '../errors.js';
 import { callHook } from '../hooks.js';
 import { StepInputSchema } from '../schema/demo.js';
-import type { Decide, Decision, FailPolicy, StepFailure } from '../types.js';
+import type { Decide, Decider, Decision, FailPolicy, StepFailure } from '../types.js';
 import { formatIssues } from '../validate.js';
 import { updateRun } from './folder.js';
 
 /** The answer a policy gives every failure. `ask` with no one to ask aborts, keeping the run resumable. */
 export function policyDecide(policy: FailPolicy): Decide {
-  return () => (policy === 'skip' ? 'skip' : 'abort');
+  return async () => (policy === 'skip' ? 'skip' : 'abort');
 }
 
 const DecisionSchema = z.union([
@@ -22,8 +22,12 @@ const DecisionSchema = z.union([
  * person (a `decide` function) is asked, and checks the answer. Replacement steps without ids get
  * `<failed id>.<n>`.
  */
-export function guardDecide(config: ResolvedConfig, runDir: string, runId: string, ask?: Decide): Decide {
-  const answer = ask ?? policyDecide(config.onFail);
+export function guardDecide(config: ResolvedConfig, runDir: string, runId: string, ask?: Decider): Decide {
+  const answer = async (failure: StepFailure) => {
+    if (!ask) return policyDecide(config.onFail)(failure);
+    const raw = await ask(failure, { signal: new AbortController().signal });
+    return typeof raw === 'object' && 'answer' in raw ? raw.answer : raw;
+  };
   const pause = async (paused: boolean, failure: StepFailure) => {
     await updateRun(runDir, (state) => {
       state.status = paused ? 'paused' : 'running';

@@ -3,6 +3,7 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type * as z from 'zod';
 import { ShowrunnerError } from '../errors.js';
+import { slugify } from '../policy/paths.js';
 import { type Demo, DemoSchema } from '../schema/demo.js';
 import { RUN_FORMAT_VERSION, type RunState, RunStateSchema, STAGES } from '../schema/run.js';
 import type { ParseInput, StageName, StageResults } from '../types.js';
@@ -124,15 +125,4 @@ function parseFile<S extends z.ZodType>(
   if (result.success) return result.data;
   const { message, field } = formatIssues(result.error);
   throw new ShowrunnerError(code, `${file}: ${message}`, { file, field });
-}
-
-/** `My Demo: Sign-up!` → `my-demo-sign-up`. Names output folders stably across runs. */
-export function slugify(text: string): string {
-  const slug = text
-    .normalize('NFKD')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 60);
-  return slug || 'demo';
 }

@@ -2,19 +2,20 @@ import type { ResolvedConfig } from '../config.js';
 import { requireSlot } from '../config.js';
 import { ShowrunnerError } from '../errors.js';
 import type { StageContext } from '../plugin.js';
+import { slugify } from '../policy/paths.js';
 import type { Demo, Step } from '../schema/demo.js';
 import type { Clip } from '../schema/run.js';
 import { Narrator, spoken } from '../tts/narrator.js';
-import type { Decide, StageName, StageResults } from '../types.js';
+import type { Decider, StageName, StageResults } from '../types.js';
 import { parseDemo } from '../validate.js';
 import { createContext, type RunOptions } from './context.js';
 import { guardDecide } from './decide.js';
-import { type RunFolder, slugify } from './folder.js';
+import type { RunFolder } from './folder.js';
 
 /** Options for a single stage: the run options plus the record stage's failure answerer. */
 export interface StageOptions extends RunOptions {
   /** Answers failed steps (CLI prompt, app pause). Without it, the config's `onFail` policy answers. */
-  decide?: Decide;
+  decide?: Decider;
   /** Clip lengths already known or on their way (set by the pipeline when tts runs beside record). */
   clipDuration?: (step: Step) => Promise<number> | undefined;
   /** Called as each clip is written (the pipeline feeds the recorder from it). */
@@ -91,7 +92,7 @@ export const runners: { [S in StageName]: Runner<S> } = {
     const demo = needDemo(run);
     const merge = run.outputs.merge;
     if (!merge) throw invalid(run, 'has no merge output to store');
-    return requireSlot(config, 'storage').run({ name: demoName(demo), files: merge.files }, ctx);
+    return requireSlot(config, 'storage').run({ name: demoName(demo), runId: run.state.id, files: merge.files }, ctx);
   },
 };
 

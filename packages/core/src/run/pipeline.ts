@@ -82,7 +82,7 @@ export async function runPipeline(config: ResolvedConfig, runDir: string, option
     if (!error.hook) await callHook(config.plugins, 'onStatusChange', { runId, status: 'failed', error }).catch(() => {});
     throw error;
   } finally {
-    await closePlugins(config);
+    await releasePlugins(config, runId);
   }
 }
 
@@ -92,8 +92,8 @@ function clipsMissing(run: RunFolder): boolean {
   return narratedSteps(run).some((s) => !have.has(`${s.id}\n${spoken(s)}`));
 }
 
-async function closePlugins(config: ResolvedConfig): Promise<void> {
+async function releasePlugins(config: ResolvedConfig, runId: string): Promise<void> {
   for (const plugin of config.plugins) {
-    if ('close' in plugin && typeof plugin.close === 'function') await plugin.close().catch(() => {});
+    if ('release' in plugin && typeof plugin.release === 'function') await plugin.release(runId).catch(() => {});
   }
 }

@@ -2,7 +2,7 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { StageContext } from '@showrunner/core';
+import { createPolicy, type StageContext } from '@showrunner/core';
 
 const made: string[] = [];
 
@@ -37,6 +37,7 @@ export async function testContext(
     root,
     cacheDir: path.join(root, 'cache'),
     signal,
+    policy: createPolicy(),
     log: {
       debug: (m) => logs.push(`debug: ${m}`),
       info: (m) => logs.push(`info: ${m}`),
