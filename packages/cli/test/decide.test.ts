@@ -21,7 +21,7 @@ describe('--on-fail ask: the failure choice in the terminal', () => {
   ] as const)('answers %s', async (answer, keys) => {
     const t = terminal();
     const decide = terminalDecide(await resolveConfig({}), '/tmp/run', () => {}, t);
-    const decision = decide(failure);
+    const decision = decide(failure, { signal: new AbortController().signal });
     await t.answer('What should happen to step 4?', ...keys, ENTER);
     expect(await decision).toBe(answer);
     expect(t.screen()).toContain('SR_STEP_TARGET_NOT_FOUND');
@@ -31,7 +31,7 @@ describe('--on-fail ask: the failure choice in the terminal', () => {
   it('describes the step by hand, parsed by the parse stage into replacement steps', async () => {
     const t = terminal();
     const decide = terminalDecide(await resolveConfig({}), '/tmp/run', () => {}, t);
-    const decision = decide(failure);
+    const decision = decide(failure, { signal: new AbortController().signal });
     await t.answer('What should happen to step 4?', DOWN, DOWN, ENTER);
     await t.answer('What should the browser do instead?', 'click "Menu" — Open the menu first.', ENTER);
     expect(await decision).toEqual({

@@ -1,11 +1,11 @@
-import { withContext } from './errors.js';
-import type { HookEvent, HookName, Plugin } from './plugin.js';
+import { type ShowrunnerError, withContext } from './errors.js';
+import type { HookContext, HookEvent, HookName, Logger, Plugin } from './plugin.js';
 
 /** A plugin's hook as a function and whether its failure fails the run. */
 export function hookOf<K extends HookName>(
   plugin: Plugin,
   name: K,
-): { handler: (event: HookEvent<K>, ctx: never) => void | Promise<void>; critical: boolean } | undefined {
+): { handler: (event: HookEvent<K>, ctx: HookContext) => void | Promise<void>; critical: boolean } | undefined {
   const spec = plugin.hooks?.[name] as unknown;
   if (typeof spec === 'function') return { handler: spec as never, critical: false };
   if (spec && typeof spec === 'object' && typeof (spec as { handler?: unknown }).handler === 'function') {
@@ -15,18 +15,51 @@ export function hookOf<K extends HookName>(
   return undefined;
 }
 
+/** What the bus needs to build each call's context: everything but the plugin's own logger. */
+export type HookBase = Omit<HookContext, 'log'> & { log: (plugin: string) => Logger };
+
 /**
- * Call one hook on every plugin that has it: serially, in config order, each awaited. A throwing
- * hook stops the chain and surfaces as SR_HOOK_FAILED naming the plugin and the hook.
+ * The run's hook queue. `emit` returns at once; calls run one at a time, in emit order and config
+ * order, so a hook that writes to a database never adds dead time to a recording. A throwing hook is
+ * logged as an SR_HOOK_FAILED warning; a `critical` one is also kept and thrown by `flush`, which
+ * core calls when a stage ends (so the stage fails) and when the run ends. One bus per run per process.
  */
-export async function callHook<K extends HookName>(plugins: readonly Plugin[], name: K, event: HookEvent<K>): Promise<void> {
-  for (const plugin of plugins) {
-    const hook = hookOf(plugin, name);
-    if (!hook) continue;
-    try {
-      await hook.handler(event, {} as never);
-    } catch (err) {
-      throw withContext(err, { plugin: plugin.name, hook: name }, 'SR_HOOK_FAILED');
-    }
+export class HookBus {
+  private tail: Promise<void> = Promise.resolve();
+  private failure?: ShowrunnerError;
+  private readonly plugins: readonly Plugin[];
+  private readonly warn: (error: ShowrunnerError) => void;
+
+  constructor(plugins: readonly Plugin[], warn: (error: ShowrunnerError) => void) {
+    this.plugins = plugins;
+    this.warn = warn;
+  }
+
+  /** Queue one event for every plugin that has the hook. */
+  emit<K extends HookName>(name: K, event: HookEvent<K>, base: HookBase): void {
+    const calls = this.plugins.flatMap((plugin) => {
+      const hook = hookOf(plugin, name);
+      return hook ? [{ plugin, ...hook }] : [];
+    });
+    if (!calls.length) return;
+    this.tail = this.tail.then(async () => {
+      for (const { plugin, handler, critical } of calls) {
+        try {
+          await handler(event, { ...base, log: base.log(plugin.name) });
+        } catch (err) {
+          const error = withContext(err, { plugin: plugin.name, hook: name }, 'SR_HOOK_FAILED');
+          this.warn(error);
+          if (critical) this.failure ??= error;
+        }
+      }
+    });
+  }
+
+  /** Wait for every queued call; throw the first critical hook's failure, once. */
+  async flush(): Promise<void> {
+    await this.tail;
+    const failure = this.failure;
+    this.failure = undefined;
+    if (failure) throw failure;
   }
 }

@@ -42,11 +42,16 @@ export {
 export { type SecretResolver, type SecretsOption, secretLookup } from './policy/secrets.js';
 export { checkWebUrl, isWebUrl, type NavigationPolicy, navigationAllowed, redactUrl, WEB_SCHEMES } from './policy/urls.js';
 export type { LogEntry, RunOptions } from './run/context.js';
-export { createRun, type RunFolder, type RunSource, readRun, writeJson } from './run/folder.js';
+export { MAX_REPLACEMENT_STEPS, policyAnswer } from './run/decide.js';
+export { fileStore } from './run/file-store.js';
+export { createRun, type RunFolder, type RunRef, type RunSource, readJson, readRun, runRef, writeJson } from './run/folder.js';
 export { demoName, type StageOptions } from './run/inputs.js';
+export { approvePlan, cancelRun, inspectRun, type NextStep, nextStep } from './run/orchestrate.js';
 export { type PipelineOptions, runPipeline } from './run/pipeline.js';
 export { planStep } from './run/plan-step.js';
 export { runStage } from './run/stage.js';
+export { DOWNSTREAM, isApproved } from './run/state.js';
+export { type Change, type RunDoc, type RunPatch, type RunStore, updateRun } from './run/store.js';
 export * from './schema/demo.js';
 export * from './schema/run.js';
 export { type CachedClip, ClipCache, type ClipKey } from './tts/cache.js';

@@ -90,8 +90,8 @@ export interface DecideContext {
   signal: AbortSignal;
   /** Epoch ms after which the run's `onFail` policy answers instead; undefined for no deadline. */
   deadline?: number;
-  /** Set when the previous `describe` answer could not be turned into steps: ask again, showing it. */
-  retry?: { describe: string; error: ShowrunnerError };
+  /** Set when the previous answer could not be used (a description no step could be planned from, an invalid step): ask again, showing why. */
+  retry?: { answer: Answer; error: ShowrunnerError };
 }
 /**
  * Asks a person (the CLI's prompt, a web page through the hosted app) what to do with a failed step.

@@ -1,4 +1,13 @@
-import { createRun, definePlugin, type HookPlugin, parseDemo, readRun, resolveConfig, runPipeline } from '@showrunner/core';
+import {
+  createRun,
+  definePlugin,
+  type HookPlugin,
+  type LogEntry,
+  parseDemo,
+  readRun,
+  resolveConfig,
+  runPipeline,
+} from '@showrunner/core';
 import { describe, expect, it } from 'vitest';
 import { humTts, listMerge, paperRecorder, tempDir } from './plugins.js';
 
@@ -11,7 +20,7 @@ const demo = parseDemo({
 });
 
 describe('hooks', () => {
-  it('are called serially, in config order, each awaited, with one event object', async () => {
+  it('run one at a time, in emit order and config order, with one event object', async () => {
     const seen: string[] = [];
     const slow = (label: string, ms: number): HookPlugin =>
       definePlugin({
@@ -58,7 +67,7 @@ describe('hooks', () => {
     expect(events).toContain('progress:tts:2/2');
   });
 
-  it('a throwing hook fails the run with an error naming the plugin and hook', async () => {
+  it('a throwing observer is logged as a coded warning and the run completes', async () => {
     const bad = definePlugin({
       name: 'local:slack',
       hooks: {
@@ -72,11 +81,37 @@ describe('hooks', () => {
       { root: await tempDir() },
     );
     const runDir = await createRun(config.runsDir, { demo });
-    const err = await runPipeline(config, runDir).catch((e: unknown) => e);
-    expect(err).toMatchObject({ code: 'SR_HOOK_FAILED', plugin: 'local:slack', hook: 'onStepStart', stage: 'record' });
-    expect((err as Error).message).toContain('[local:slack] hook "onStepStart" failed: webhook 500');
+    const logs: LogEntry[] = [];
+    const run = await runPipeline(config, runDir, { log: (e) => void logs.push(e) });
+    expect(run.state.status).toBe('done');
+    const warnings = logs.filter((l) => l.code === 'SR_HOOK_FAILED');
+    expect(warnings).toHaveLength(2); // one per step
+    expect(warnings[0]).toMatchObject({ level: 'warn', plugin: 'local:slack' });
+    expect(warnings[0]!.message).toContain('[local:slack] hook "onStepStart" failed: webhook 500');
+  });
+
+  it('a critical hook that throws fails its stage with an error naming the plugin and hook', async () => {
+    const bad = definePlugin({
+      name: 'local:audit',
+      hooks: {
+        onStepStart: {
+          critical: true,
+          handler() {
+            throw new Error('audit log unreachable');
+          },
+        },
+      },
+    });
+    const config = await resolveConfig(
+      { tts: humTts(), record: paperRecorder(), merge: listMerge(), plugins: [bad] },
+      { root: await tempDir() },
+    );
+    const runDir = await createRun(config.runsDir, { demo });
+    const err = await runPipeline(config, runDir, { log: () => {} }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'SR_HOOK_FAILED', plugin: 'local:audit', hook: 'onStepStart', stage: 'record' });
     const run = await readRun(runDir);
     expect(run.state.status).toBe('failed');
-    expect(run.state.error).toMatchObject({ code: 'SR_HOOK_FAILED', plugin: 'local:slack', hook: 'onStepStart' });
+    expect(run.state.error).toMatchObject({ code: 'SR_HOOK_FAILED', plugin: 'local:audit', hook: 'onStepStart' });
+    expect(run.outputs.record).toBeUndefined(); // the stage did not commit
   });
 });

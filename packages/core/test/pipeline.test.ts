@@ -133,12 +133,14 @@ describe('runPipeline', () => {
     const { config, runDir } = await setup();
     await runPipeline(config, runDir);
     const before = run1Stamp(await readRun(runDir));
-    const frames = await readdir(path.join(runDir, 'record'));
+    expect((await readdir(path.join(runDir, 'record'))).sort()).toEqual(['1', 'output.json']);
     await new Promise((r) => setTimeout(r, 5));
     const run = await runPipeline(config, runDir, { from: 'record' });
     expect(run.state.stages.tts?.startedAt).toBe(before.tts);
     expect(run.state.stages.record?.startedAt).not.toBe(before.record);
-    expect(await readdir(path.join(runDir, 'record'))).toEqual(frames); // same files, not doubled
+    // The second attempt wrote its own folder; the first one's is gone, so nothing is doubled.
+    expect((await readdir(path.join(runDir, 'record'))).sort()).toEqual(['2', 'output.json']);
+    expect(run.outputs.record?.recording.frames.every((f) => f.path.startsWith('record/2/'))).toBe(true);
   });
 
   it('runs a single stage from another process-style call', async () => {
@@ -146,7 +148,7 @@ describe('runPipeline', () => {
     await runStage(config, 'tts', runDir);
     const out = await runStage(config, 'record', runDir);
     expect(out.steps.map((s) => s.status)).toEqual(Array(6).fill('done'));
-    const wav = await stat(path.join(runDir, 'tts', `${demo.steps[0]!.id}.wav`));
+    const wav = await stat(path.join(runDir, 'tts', '1', `${demo.steps[0]!.id}.wav`));
     expect(wav.size).toBeGreaterThan(44);
   });
 

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import {
   createRun,
   DEMO_SCHEMA_URL,
-  type Decide,
+  type Decider,
   type Demo,
   demoName,
   type FailPolicy,
@@ -16,6 +16,7 @@ import {
   STAGES,
 } from '@showrunner/core';
 import { writeBackResolved } from '../load/demo-file.js';
+import { clean } from '../ui/clean.js';
 import { terminalDecide } from '../ui/decide.js';
 import { createProgress } from '../ui/progress.js';
 import { review } from '../ui/review.js';
@@ -85,14 +86,16 @@ export async function planAndRecord(
   const runDir = await createRun(config.runsDir, { request: { url, description } });
   const reviewing = !flags.yes && flags.interactive && !flags.json;
   const started = Date.now();
-  return summarize(await execute(config, runDir, flags, reviewing ? review : undefined), config, started);
+  // Without a terminal to review at, the plan is approved as planned (as --yes), as the CLI always did.
+  const approval = reviewing ? { review } : { autoApprove: true };
+  return summarize(await execute(config, runDir, flags, approval), config, started);
 }
 
 /** `showrunner plan <url> "<description>"`: the parse stage only, written as a demo file. */
 export async function plan(config: ResolvedConfig, url: string, description: string, out: string | undefined, flags: RunFlags) {
   const runDir = await createRun(config.runsDir, { request: { url, description } });
-  const run = await execute(config, runDir, flags, undefined, 'parse');
-  const demo = run.demo!;
+  const run = await execute(config, runDir, flags, {}, 'parse');
+  const demo = run.outputs.parse!.demo;
   const file = path.resolve(out ?? `${demoName(demo)}.demo.json`);
   await writeFile(file, `${JSON.stringify({ $schema: DEMO_SCHEMA_URL, ...demo }, null, 2)}\n`);
   return { file, demo, runDir };
@@ -102,29 +105,34 @@ async function execute(
   config: ResolvedConfig,
   runDir: string,
   flags: RunFlags,
-  reviewer?: PipelineOptions['review'],
+  approval: Pick<PipelineOptions, 'review' | 'autoApprove'> = { autoApprove: true },
   until?: PipelineOptions['until'],
 ): Promise<RunFolder> {
   const ui = createProgress({ verbose: flags.verbose, quiet: flags.json });
   const policy = flags.ci ? 'abort' : (flags.onFail ?? config.onFail);
-  const run: ResolvedConfig = {
-    ...config,
-    baseUrl: flags.baseUrl ?? config.baseUrl,
-    onFail: policy,
-    plugins: [...config.plugins, ui.plugin],
-  };
-  let decide: Decide | undefined;
+  const run: ResolvedConfig = { ...config, baseUrl: flags.baseUrl ?? config.baseUrl, onFail: policy };
+  let decide: Decider | undefined;
   if (flags.ci) decide = ciDecide(runDir, flags.json);
   else if (policy === 'ask' && flags.interactive && !flags.json) decide = terminalDecide(run, runDir, ui.pause);
-  return runPipeline(run, runDir, { signal: flags.signal, log: ui.log, from: flags.from, until, decide, review: reviewer });
+  return runPipeline(run, runDir, {
+    signal: flags.signal,
+    log: ui.log,
+    plugins: [ui.plugin],
+    from: flags.from,
+    until,
+    decide,
+    ...approval,
+  });
 }
 
 /** --ci: never ask; abort at the first failed step after saying which one and where its screenshot is. */
-function ciDecide(runDir: string, quiet?: boolean): Decide {
-  return async (failure) => {
+function ciDecide(runDir: string, quiet?: boolean): Decider {
+  return async (failure): Promise<'abort'> => {
     if (!quiet) {
       const shot = failure.screenshot ? `\n  screenshot: ${path.join(runDir, failure.screenshot)}` : '';
-      process.stderr.write(`✖ step ${failure.index + 1} (${failure.step.id}) failed: ${failure.error.message}${shot}\n`);
+      process.stderr.write(
+        `${clean(`✖ step ${failure.index + 1} (${failure.step.id}) failed: ${failure.error.message}${shot}`)}\n`,
+      );
     }
     return 'abort';
   };

@@ -1,5 +1,5 @@
 import { isCancel, log, select, text } from '@clack/prompts';
-import { type Decide, planStep, type ResolvedConfig } from '@showrunner/core';
+import { type Decider, planStep, type ResolvedConfig } from '@showrunner/core';
 import { formatError } from './errors.js';
 import type { PromptIo } from './review.js';
 
@@ -7,7 +7,7 @@ import type { PromptIo } from './review.js';
  * `--on-fail ask`: the terminal answers a failed step while the browser waits on the failed page.
  * "Describe" parses the user's sentence with the parse stage's single-step mode.
  */
-export function terminalDecide(config: ResolvedConfig, runDir: string, pause: () => void, io: PromptIo = {}): Decide {
+export function terminalDecide(config: ResolvedConfig, runDir: string, pause: () => void, io: PromptIo = {}): Decider {
   const opts = { input: io.input, output: io.output ?? process.stderr };
   return async (failure) => {
     pause();

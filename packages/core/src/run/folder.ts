@@ -1,19 +1,23 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type * as z from 'zod';
+import * as z from 'zod';
 import { ShowrunnerError } from '../errors.js';
-import { slugify } from '../policy/paths.js';
-import { type Demo, DemoSchema } from '../schema/demo.js';
-import { RUN_FORMAT_VERSION, type RunState, RunStateSchema, STAGES } from '../schema/run.js';
-import type { ParseInput, StageName, StageResults } from '../types.js';
+import { LIMITS, overLimit } from '../policy/limits.js';
+import { checkRunId, slugify } from '../policy/paths.js';
+import { type Demo, WebUrlSchema } from '../schema/demo.js';
+import { RUN_FORMAT_VERSION, type RunState } from '../schema/run.js';
+import type { ParseInput, StageResults } from '../types.js';
 import { formatIssues } from '../validate.js';
+import { fileStore } from './file-store.js';
+import type { RunStore } from './store.js';
+
+export { readJson, writeJson } from './json.js';
 
 /**
- * A run folder as read from disk:
- *   demo.json              the approved steps (absent until parse and review are done)
- *   <stage>/output.json    what the stage returned; its files next to it
- *   run.json               status, per-stage and per-step progress, errors
+ * A run as core reads it: its folder (where the stages' files are) and what the store holds —
+ *   state    the state machine (run.json in the default store)
+ *   demo     the approved steps (absent until the plan is approved)
+ *   outputs  what each finished stage returned (`<stage>/output.json`)
  */
 export interface RunFolder {
   dir: string;
@@ -22,107 +26,83 @@ export interface RunFolder {
   outputs: Partial<StageResults>;
 }
 
+/** Where a run comes from: a demo (approved as given) or a request to plan first (reviewed later). */
 export type RunSource = { demo: Demo } | { request: ParseInput };
 
-/** Create a run folder from a demo (record only) or a request (plan first). Called by the CLI and app. */
-export async function createRun(runsDir: string, source: RunSource, runId?: string): Promise<string> {
-  const name = 'demo' in source ? slugify(source.demo.title ?? new URL(source.demo.url, 'http://x').hostname) : 'plan';
-  const id = runId ?? `${name}-${new Date().toISOString().replace(/\D/g, '').slice(0, 14)}-${randomBytes(2).toString('hex')}`;
-  const dir = path.join(runsDir, id);
-  await mkdir(dir, { recursive: true });
+/** A run's folder, id and store: what every orchestration function needs. */
+export interface RunRef {
+  dir: string;
+  runId: string;
+  store: RunStore;
+}
+
+/** The run in `runDir`; its id is the folder's name. The store defaults to the folder itself. */
+export function runRef(runDir: string, store?: RunStore): RunRef {
+  const dir = path.resolve(runDir);
+  const runId = checkRunId(path.basename(dir));
+  return { dir, runId, store: store ?? fileStore(path.dirname(dir)) };
+}
+
+const RequestSchema = z.strictObject({
+  url: WebUrlSchema,
+  description: z.string().min(1, 'a description is needed').max(LIMITS.descriptionChars, overLimit('descriptionChars')),
+});
+
+/**
+ * Create a run from a demo (status `approved`, by whoever gave the demo) or a request (status `created`:
+ * parse plans it, then it waits for review). Returns the run folder `<runsDir>/<runId>`. Called by the
+ * CLI and the hosted app; `runId` must be a safe id (letters, digits, `.`, `_`, `-`).
+ */
+export async function createRun(
+  runsDir: string,
+  source: RunSource,
+  options: { runId?: string; store?: RunStore; approvedBy?: string } = {},
+): Promise<string> {
+  const now = new Date();
+  let request: ParseInput | undefined;
+  if ('request' in source) {
+    const parsed = RequestSchema.safeParse(source.request);
+    if (!parsed.success) {
+      const { message, field } = formatIssues(parsed.error);
+      const code = message.includes('over the limit') ? 'SR_LIMIT_EXCEEDED' : 'SR_USAGE';
+      throw new ShowrunnerError(code, `Cannot plan this request: ${message}`, { field });
+    }
+    request = parsed.data;
+  }
+  const name = 'demo' in source ? slugify(source.demo.title ?? hostOf(source.demo.url)) : 'plan';
+  const id = checkRunId(
+    options.runId ?? `${name}-${now.toISOString().replace(/\D/g, '').slice(0, 14)}-${randomBytes(2).toString('hex')}`,
+  );
   const state: RunState = {
     version: RUN_FORMAT_VERSION,
     id,
-    createdAt: new Date().toISOString(),
-    status: 'created',
-    request: 'request' in source ? source.request : undefined,
+    createdAt: now.toISOString(),
+    rev: 0,
+    status: request ? 'created' : 'approved',
+    request,
+    approval: request ? undefined : { by: options.approvedBy ?? 'demo', at: now.toISOString(), auto: false },
     stages: {},
+    attempts: {},
     steps: {},
+    decisions: [],
   };
-  if ('demo' in source) await writeJson(path.join(dir, 'demo.json'), source.demo);
-  await writeJson(path.join(dir, 'run.json'), state);
-  return dir;
+  const store = options.store ?? fileStore(runsDir);
+  await store.create(id, { state, demo: 'demo' in source ? source.demo : undefined, outputs: {} });
+  return path.join(path.resolve(runsDir), id);
 }
 
-/** Read and check everything in a run folder. Throws SR_RUN_INVALID / SR_RUN_NEWER_VERSION. */
-export async function readRun(dir: string): Promise<RunFolder> {
-  const stateRaw = await readJson(path.join(dir, 'run.json'));
-  if (stateRaw === undefined)
-    throw new ShowrunnerError('SR_RUN_INVALID', `${dir} is not a run folder (no run.json).`, { file: dir });
-  const version = (stateRaw as { version?: unknown }).version;
-  if (typeof version === 'number' && version > RUN_FORMAT_VERSION) {
-    throw new ShowrunnerError(
-      'SR_RUN_NEWER_VERSION',
-      `${path.join(dir, 'run.json')} has format ${version}; this Showrunner reads format ${RUN_FORMAT_VERSION}.`,
-      { file: path.join(dir, 'run.json'), hint: 'Upgrade @showrunner/cli and its plugins, or start a new run.' },
-    );
-  }
-  const state = parseFile(RunStateSchema, stateRaw, path.join(dir, 'run.json'), 'SR_RUN_INVALID');
-  const demoRaw = await readJson(path.join(dir, 'demo.json'));
-  const demo = demoRaw === undefined ? undefined : parseFile(DemoSchema, demoRaw, path.join(dir, 'demo.json'), 'SR_DEMO_INVALID');
-  const outputs: Partial<StageResults> = {};
-  for (const stage of STAGES) {
-    const out = await readJson(outputFile(dir, stage));
-    if (out !== undefined) Object.assign(outputs, { [stage]: out });
-  }
-  return { dir, state, demo, outputs };
+/** Read and check a run: state, demo, outputs. Throws SR_RUN_INVALID / SR_RUN_NEWER_VERSION. */
+export async function readRun(runDir: string, store?: RunStore): Promise<RunFolder> {
+  const ref = runRef(runDir, store);
+  const doc = await ref.store.get(ref.runId);
+  if (!doc) throw new ShowrunnerError('SR_RUN_INVALID', `${ref.dir} is not a run folder (no run.json).`, { file: ref.dir });
+  return { dir: ref.dir, ...doc };
 }
 
-export const outputFile = (runDir: string, stage: StageName): string => path.join(runDir, stage, 'output.json');
-
-const queues = new Map<string, Promise<unknown>>();
-
-/**
- * Apply `change` to run.json. Updates of one run are serialized within the process, because tts
- * and record may run side by side.
- */
-export function updateRun(dir: string, change: (state: RunState) => void): Promise<RunState> {
-  const file = path.join(dir, 'run.json');
-  const next = (queues.get(dir) ?? Promise.resolve())
-    .catch(() => {})
-    .then(async () => {
-      const state = parseFile(RunStateSchema, await readJson(file), file, 'SR_RUN_INVALID');
-      change(state);
-      await writeJson(file, state);
-      return state;
-    });
-  queues.set(dir, next);
-  void next.finally(() => queues.get(dir) === next && queues.delete(dir)).catch(() => {});
-  return next;
-}
-
-/** Write JSON atomically (temp file + rename): a crash never leaves half a file behind. */
-export async function writeJson(file: string, data: unknown): Promise<void> {
-  await mkdir(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.${randomBytes(3).toString('hex')}.tmp`;
-  await writeFile(tmp, `${JSON.stringify(data, null, 2)}\n`);
-  await rename(tmp, file);
-}
-
-/** Parsed JSON, or undefined when the file does not exist. Throws SR_FILE_UNREADABLE otherwise. */
-export async function readJson(file: string): Promise<unknown> {
-  let text: string;
+const hostOf = (url: string) => {
   try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new ShowrunnerError('SR_FILE_UNREADABLE', `Cannot read ${file}: ${(err as Error).message}`, { file, cause: err });
+    return new URL(url, 'http://demo').hostname;
+  } catch {
+    return 'demo';
   }
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    throw new ShowrunnerError('SR_FILE_UNREADABLE', `${file} is not valid JSON: ${(err as Error).message}`, { file, cause: err });
-  }
-}
-
-function parseFile<S extends z.ZodType>(
-  schema: S,
-  data: unknown,
-  file: string,
-  code: 'SR_RUN_INVALID' | 'SR_DEMO_INVALID',
-): z.output<S> {
-  const result = schema.safeParse(data);
-  if (result.success) return result.data;
-  const { message, field } = formatIssues(result.error);
-  throw new ShowrunnerError(code, `${file}: ${message}`, { file, field });
-}
+};

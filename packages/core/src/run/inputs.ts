@@ -1,4 +1,3 @@
-import type { ResolvedConfig } from '../config.js';
 import { requireSlot } from '../config.js';
 import { ShowrunnerError } from '../errors.js';
 import type { StageContext } from '../plugin.js';
@@ -9,12 +8,14 @@ import { Narrator, spoken } from '../tts/narrator.js';
 import type { Decider, StageName, StageResults } from '../types.js';
 import { parseDemo } from '../validate.js';
 import { createContext, type RunOptions } from './context.js';
-import { guardDecide } from './decide.js';
+import { recordDecide } from './decide.js';
 import type { RunFolder } from './folder.js';
+import { replayPlan } from './replay.js';
+import type { RunScope } from './scope.js';
 
 /** Options for a single stage: the run options plus the record stage's failure answerer. */
 export interface StageOptions extends RunOptions {
-  /** Answers failed steps (CLI prompt, app pause). Without it, the config's `onFail` policy answers. */
+  /** Asks a person about failed steps (CLI prompt, web page). Without it, the config's `onFail` policy answers. */
   decide?: Decider;
   /** Clip lengths already known or on their way (set by the pipeline when tts runs beside record). */
   clipDuration?: (step: Step) => Promise<number> | undefined;
@@ -22,28 +23,32 @@ export interface StageOptions extends RunOptions {
   onClip?: (clip: Clip) => void;
 }
 
-type Runner<S extends StageName> = (
-  config: ResolvedConfig,
-  run: RunFolder,
-  ctx: StageContext,
-  options: StageOptions,
-) => Promise<StageResults[S]>;
+/** What a runner gets: the run as read at the attempt's start, its context, options and lease. */
+interface Attempt {
+  scope: RunScope;
+  run: RunFolder;
+  ctx: StageContext;
+  options: StageOptions;
+  lease: string;
+}
 
-/** For each stage: rebuild its input from the run folder, call the plugin, return what output.json holds. */
-export const runners: { [S in StageName]: Runner<S> } = {
-  async parse(config, run, ctx) {
+/** For each stage: rebuild its input from the run, call the plugin, return what output.json holds. */
+export const runners: { [S in StageName]: (a: Attempt) => Promise<StageResults[S]> } = {
+  async parse({ scope, run, ctx }) {
     const { request } = run.state;
     if (!request) throw invalid(run, 'has no request to plan (it was made from a demo file)');
-    const plugin = requireSlot(config, 'parse');
+    const plugin = requireSlot(scope.config, 'parse');
     // A start path is planned against the base URL, so the planner can open the real page.
-    const url = config.baseUrl && !/^[a-z][\w+.-]*:/i.test(request.url) ? new URL(request.url, config.baseUrl).href : request.url;
+    const base = scope.config.baseUrl;
+    const url = base && !/^[a-z][\w+.-]*:/i.test(request.url) ? new URL(request.url, base).href : request.url;
+    if (/^[a-z][\w+.-]*:/i.test(url)) ctx.policy.checkUrl(url, 'url');
     const out = await plugin.run({ ...request, url }, ctx);
     return { demo: parseDemo(out.demo, `plan from ${plugin.name}`) };
   },
 
-  async tts(config, run, ctx, options) {
+  async tts({ scope, run, ctx, options }) {
     const demo = needDemo(run);
-    const narrator = new Narrator(requireSlot(config, 'tts'), ctx, demo.voice);
+    const narrator = new Narrator(requireSlot(scope.config, 'tts'), ctx, demo.voice);
     const steps = narratedSteps(run);
     const clips: Clip[] = [];
     for (const [i, step] of steps.entries()) {
@@ -58,8 +63,11 @@ export const runners: { [S in StageName]: Runner<S> } = {
     return { clips, cache: { hits, misses: clips.filter((c) => c.text && !c.cached).length } };
   },
 
-  async record(config, run, ctx, options) {
+  async record({ scope, run, ctx, options, lease }) {
     const demo = needDemo(run);
+    const replay = replayPlan(demo.steps, run.state.decisions);
+    if (replay.changed) ctx.log.info('earlier decisions applied: skipped and replaced steps are kept as the person chose');
+    if (!replay.steps.length) throw invalid(run, 'has no step left to record (every step was skipped)');
     const known = new Map(run.outputs.tts?.clips.map((c) => [c.stepId, c]));
     let narrator: Narrator | undefined;
     const clipDuration = async (step: Step) => {
@@ -68,15 +76,17 @@ export const runners: { [S in StageName]: Runner<S> } = {
       const clip = known.get(step.id);
       if (clip && clip.text === spoken(step)) return clip.durationMs;
       // A step added by "replace" or edited since tts ran: synthesize into the cache only.
-      const tts = requireSlot(config, 'tts');
-      narrator ??= new Narrator(tts, createContext(config, run.dir, 'tts', tts.name, options), demo.voice);
+      const tts = requireSlot(scope.config, 'tts');
+      narrator ??= new Narrator(tts, createContext(scope, 'tts', tts.name, ctx.dir), demo.voice);
       return narrator.duration(step);
     };
-    const decide = guardDecide(config, run.dir, run.state.id, options.decide);
-    return requireSlot(config, 'record').run({ demo, baseUrl: config.baseUrl, clipDuration, decide }, ctx);
+    const decide = recordDecide(scope, lease, options.decide);
+    const input = { demo: { ...demo, steps: replay.steps }, baseUrl: scope.config.baseUrl, clipDuration, decide };
+    const out = await requireSlot(scope.config, 'record').run(input, ctx);
+    return replay.changed ? { ...out, steps: replay.assemble(out.steps) } : out;
   },
 
-  async merge(config, run, ctx) {
+  async merge({ scope, run, ctx }) {
     const demo = needDemo(run);
     const record = run.outputs.record;
     if (!record) throw invalid(run, 'has no record output to merge');
@@ -85,14 +95,14 @@ export const runners: { [S in StageName]: Runner<S> } = {
     if (missing.length) {
       throw invalid(run, `has no narration clip for step(s) ${missing.map((r) => r.step.id).join(', ')}`, 'tts');
     }
-    return requireSlot(config, 'merge').run({ demo, recording: record.recording, steps: record.steps, clips }, ctx);
+    return requireSlot(scope.config, 'merge').run({ demo, recording: record.recording, steps: record.steps, clips }, ctx);
   },
 
-  async storage(config, run, ctx) {
+  async storage({ scope, run, ctx }) {
     const demo = needDemo(run);
     const merge = run.outputs.merge;
     if (!merge) throw invalid(run, 'has no merge output to store');
-    return requireSlot(config, 'storage').run({ name: demoName(demo), runId: run.state.id, files: merge.files }, ctx);
+    return requireSlot(scope.config, 'storage').run({ name: demoName(demo), runId: run.state.id, files: merge.files }, ctx);
   },
 };
 
@@ -103,11 +113,17 @@ export function narratedSteps(run: RunFolder): Step[] {
   return needDemo(run).steps;
 }
 
-/** Folder-friendly name of a demo: its title, else its host. */
-export const demoName = (demo: Demo): string => slugify(demo.title ?? new URL(demo.url, 'http://demo').hostname);
+/** Folder-friendly, readable name of a demo: its title, else its host. */
+export const demoName = (demo: Demo): string => {
+  try {
+    return slugify(demo.title ?? new URL(demo.url, 'http://demo').hostname);
+  } catch {
+    return slugify(demo.title ?? 'demo');
+  }
+};
 
 function needDemo(run: RunFolder): Demo {
-  if (!run.demo) throw invalid(run, 'has no demo.json yet', 'parse');
+  if (!run.demo) throw invalid(run, 'has no approved demo yet', 'parse');
   return run.demo;
 }
 

@@ -1,17 +1,16 @@
-import type { ResolvedConfig } from '../config.js';
 import type { Step } from '../schema/demo.js';
 import type { Clip } from '../schema/run.js';
 import { spoken } from '../tts/narrator.js';
-import { readRun } from './folder.js';
 import type { StageOptions } from './inputs.js';
-import { runStage } from './stage.js';
+import type { RunScope } from './scope.js';
+import { runStageIn } from './stage.js';
 
 /**
  * Run tts and record side by side: the recorder starts as soon as the browser is up and awaits each
  * step's clip length as the voice produces it (synthesis runs ahead of real time), instead of
- * waiting for every clip first. Both stages still write only their own folders.
+ * waiting for every clip first. Both stages still write only their own folders and commit separately.
  */
-export async function narrateWhileRecording(config: ResolvedConfig, runDir: string, options: StageOptions): Promise<void> {
+export async function narrateWhileRecording(scope: RunScope, steps: readonly Step[], options: StageOptions): Promise<void> {
   const board = new Map<string, { promise: Promise<number>; resolve: (ms: number) => void; reject: (e: unknown) => void }>();
   const slot = (id: string) => {
     let entry = board.get(id);
@@ -30,14 +29,13 @@ export async function narrateWhileRecording(config: ResolvedConfig, runDir: stri
   };
   // The voice narrates the demo's steps; steps it will not reach (added by "replace") fall back to
   // core's own synthesis inside the record stage.
-  const planned = new Map((await readRun(runDir)).demo?.steps.map((s) => [s.id, spoken(s)]));
+  const planned = new Map(steps.map((s) => [s.id, spoken(s)]));
   const clipDuration = (step: Step) => (planned.get(step.id) === spoken(step) ? slot(step.id).promise : undefined);
   const stop = new AbortController();
-  const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
+  const signal = AbortSignal.any([scope.signal, stop.signal]);
 
-  const tts = runStage(config, 'tts', runDir, {
+  const tts = runStageIn(scope, 'tts', {
     ...options,
-    signal,
     onClip(clip: Clip) {
       slot(clip.stepId).resolve(clip.durationMs);
       options.onClip?.(clip);
@@ -47,7 +45,7 @@ export async function narrateWhileRecording(config: ResolvedConfig, runDir: stri
     stop.abort(err);
     for (const entry of board.values()) entry.reject(err);
   });
-  const record = runStage(config, 'record', runDir, { ...options, signal, clipDuration });
+  const record = runStageIn(scope.withSignal(signal), 'record', { ...options, clipDuration });
   const [voice, recording] = await Promise.allSettled([tts, record]);
   if (voice.status === 'rejected') throw voice.reason;
   if (recording.status === 'rejected') throw recording.reason;

@@ -1,17 +1,16 @@
-import { rm } from 'node:fs/promises';
-import path from 'node:path';
 import type { ResolvedConfig } from '../config.js';
 import { ShowrunnerError, withContext } from '../errors.js';
-import { callHook } from '../hooks.js';
 import type { Demo } from '../schema/demo.js';
 import { STAGES } from '../schema/run.js';
-import { spoken } from '../tts/narrator.js';
 import type { StageName } from '../types.js';
-import { parseDemo } from '../validate.js';
-import { outputFile, type RunFolder, readRun, updateRun, writeJson } from './folder.js';
-import { narratedSteps, type StageOptions } from './inputs.js';
+import { type RunFolder, readRun } from './folder.js';
+import type { StageOptions } from './inputs.js';
+import { approvePlan, nextStep } from './orchestrate.js';
 import { narrateWhileRecording } from './overlap.js';
-import { runStage } from './stage.js';
+import { RunScope } from './scope.js';
+import { runStageIn } from './stage.js';
+import { cancel } from './state.js';
+import { updateRun } from './store.js';
 
 /** Options of {@link runPipeline}. */
 export interface PipelineOptions extends StageOptions {
@@ -19,81 +18,86 @@ export interface PipelineOptions extends StageOptions {
   from?: StageName;
   /** Stop after this stage (e.g. `parse` for `showrunner plan`). */
   until?: StageName;
-  /** Shown the planned demo after parse; returns the approved one (terminal step cards, web review). */
+  /** Shown the planned demo; returns the approved one (terminal step cards). Wins over `autoApprove`. */
   review?: (demo: Demo) => Promise<Demo>;
+  /** Approve the plan without review (`--yes`). Without it and without `review`, the run stops at `awaiting_review`. */
+  autoApprove?: boolean;
 }
 
 /**
- * Run a run folder to the end: resume at the first stage without output (later stages re-run),
- * or re-run from `from`. Parse runs only for runs created from a request. Called by the CLI.
+ * Run a run in this process until it is done or has to wait: resume at the first stage without output
+ * (later stages re-run), or re-run from `from`. A planned run stops at `awaiting_review` unless
+ * `review` or `autoApprove` is given. Cancelling (`signal`) ends it `cancelled` with its folder intact.
+ * Called by the CLI; a queue worker calls runStage per job instead, with nextStep to decide.
  */
 export async function runPipeline(config: ResolvedConfig, runDir: string, options: PipelineOptions = {}): Promise<RunFolder> {
-  const run = await readRun(runDir);
-  const runId = run.state.id;
-  const planned = run.state.request !== undefined;
-  if (options.from === 'parse' && !planned) {
-    throw new ShowrunnerError('SR_USAGE', `Run ${runId} was made from a demo file; it has nothing to plan.`, { file: runDir });
-  }
-  const stages = STAGES.filter((s) => s !== 'parse' || planned);
-  const last = options.until ? stages.indexOf(options.until) : stages.length - 1;
-  let first = options.from ? stages.indexOf(options.from) : stages.findIndex((s) => !run.outputs[s]);
-  if (first === -1) first = stages.length;
-
-  // Outputs from `first` on are stale: remove them so a crash cannot mix old and new.
-  for (const stage of stages.slice(first)) await rm(outputFile(runDir, stage), { force: true });
-  if (stages[first] === 'parse') await rm(path.join(runDir, 'demo.json'), { force: true });
-
+  const scope = new RunScope(config, runDir, options);
+  const { store, runId } = scope.ref;
+  const until = options.until ? STAGES.indexOf(options.until) : STAGES.length - 1;
   try {
-    await callHook(config.plugins, 'onStatusChange', { runId, status: 'running' });
-    for (const stage of stages.slice(0, first)) {
-      if (stages.indexOf(stage) <= last) await callHook(config.plugins, 'onStatusChange', { runId, stage, status: 'reused' });
+    let run = await readRun(runDir, store);
+    if (options.from) run = await resetFrom(scope, run, options.from);
+    scope.emit('onStatusChange', { runId, status: 'running' });
+    for (const stage of STAGES) {
+      if (run.outputs[stage] && STAGES.indexOf(stage) <= until) scope.emit('onStatusChange', { runId, stage, status: 'reused' });
     }
-    const approve = async (plan: Demo) => {
-      const approved = options.review ? parseDemo(await options.review(plan), 'reviewed demo') : plan;
-      await writeJson(path.join(runDir, 'demo.json'), approved);
-    };
-    // Planned, but the review never finished (crash or Ctrl-C at the prompt): review again, don't re-plan.
-    if (first > 0 && run.outputs.parse && !run.demo) await approve(run.outputs.parse.demo);
-    const todo = stages.slice(first, last + 1);
-    for (const stage of todo) {
-      if (stage === 'record' && todo.includes('tts')) continue; // ran beside tts
-      if (stage === 'tts' && todo.includes('record')) {
-        await narrateWhileRecording(config, runDir, options);
+    for (;;) {
+      scope.signal.throwIfAborted();
+      const next = nextStep(run, { resume: true });
+      if (next.kind === 'done') break;
+      if (next.kind === 'review') {
+        if (!run.outputs.parse)
+          throw new ShowrunnerError('SR_RUN_INVALID', `Run ${runId} has no plan to review.`, { file: runDir });
+        if (!options.review && !options.autoApprove) {
+          scope.emit('onStatusChange', { runId, status: 'awaiting_review' });
+          return await readRun(runDir, store);
+        }
+        const plan = run.outputs.parse.demo;
+        const approved = options.review ? await options.review(plan) : plan;
+        run = await approvePlan(runDir, approved, { by: options.review ? 'reviewer' : 'auto', auto: !options.review, store });
         continue;
       }
-      if (stage === 'merge' && clipsMissing(await readRun(runDir))) await runStage(config, 'tts', runDir, options);
-      const output = await runStage(config, stage, runDir, options);
-      if (stage === 'parse') await approve((output as { demo: Demo }).demo);
+      if (next.kind !== 'stages') throw new ShowrunnerError('SR_RUN_STATE', `Run ${runId} cannot continue (${next.kind}).`);
+      if (next.stages.some((s) => STAGES.indexOf(s) > until)) return await readRun(runDir, store);
+      if (next.stages.includes('record') && next.stages.includes('tts'))
+        await narrateWhileRecording(scope, run.demo?.steps ?? [], options);
+      else for (const stage of next.stages) await runStageIn(scope, stage, options);
+      run = await readRun(runDir, store);
     }
-    if (last === stages.length - 1) {
-      await updateRun(runDir, (state) => {
-        state.status = 'done';
-        delete state.error;
-      });
-      await callHook(config.plugins, 'onStatusChange', { runId, status: 'done' });
-    }
-    return await readRun(runDir);
+    scope.emit('onStatusChange', { runId, status: 'done' });
+    return run;
   } catch (err) {
     const error = withContext(err, {});
-    await updateRun(runDir, (state) => {
-      state.status = 'failed';
-      state.error = error.toJSON();
-    }).catch(() => {});
-    if (!error.hook) await callHook(config.plugins, 'onStatusChange', { runId, status: 'failed', error }).catch(() => {});
-    throw error;
+    const cancelled = error.code === 'SR_ABORTED' || scope.signal.aborted;
+    if (cancelled) {
+      await updateRun(store, runId, (d) => {
+        cancel(d.state, 'signal');
+        return {};
+      }).catch(() => {});
+    }
+    scope.emit('onStatusChange', { runId, status: cancelled ? 'cancelled' : 'failed', error });
+    throw cancelled && error.code !== 'SR_ABORTED'
+      ? new ShowrunnerError('SR_ABORTED', 'The run was cancelled.', { cause: error })
+      : error;
   } finally {
-    await releasePlugins(config, runId);
+    await scope.close();
   }
 }
 
-/** After a recording with replaced steps, some performed steps have no clip yet. */
-function clipsMissing(run: RunFolder): boolean {
-  const have = new Set(run.outputs.tts?.clips.map((c) => `${c.stepId}\n${c.text}`));
-  return narratedSteps(run).some((s) => !have.has(`${s.id}\n${spoken(s)}`));
-}
-
-async function releasePlugins(config: ResolvedConfig, runId: string): Promise<void> {
-  for (const plugin of config.plugins) {
-    if ('release' in plugin && typeof plugin.release === 'function') await plugin.release(runId).catch(() => {});
+/** `from`: forget the outputs of `stage` and every later stage (and the approval, from parse). */
+async function resetFrom(scope: RunScope, run: RunFolder, stage: StageName): Promise<RunFolder> {
+  if (stage === 'parse' && !run.state.request) {
+    throw new ShowrunnerError('SR_USAGE', `Run ${run.state.id} was made from a demo file; it has nothing to plan.`, {
+      file: run.dir,
+    });
   }
+  const later = STAGES.slice(STAGES.indexOf(stage));
+  const doc = await updateRun(scope.ref.store, scope.runId, (d) => {
+    for (const s of later) delete d.state.stages[s];
+    if (stage === 'parse') d.state.approval = undefined;
+    if (d.state.status === 'done') d.state.status = d.state.approval ? 'approved' : 'created';
+    const outputs = Object.fromEntries(later.filter((s) => d.outputs[s]).map((s) => [s, null]));
+    return { outputs, demo: stage === 'parse' && d.demo ? null : undefined };
+  });
+  return { dir: run.dir, ...doc };
 }

@@ -1,10 +1,36 @@
 import * as z from 'zod';
+import { LIMITS, overLimit } from '../policy/limits.js';
+import { SAFE_ID, SAFE_ID_RULE } from '../policy/paths.js';
 
 /** The nine browser actions a step can perform. */
 export const ACTIONS = ['goto', 'click', 'fill', 'press', 'hover', 'select', 'check', 'scroll', 'wait'] as const;
 export type Action = (typeof ACTIONS)[number];
 
-const text = (about: string) => z.string().min(1).optional().describe(about);
+const text = (about: string) => z.string().min(1).max(LIMITS.targetChars, overLimit('targetChars')).optional().describe(about);
+
+/** A step id: it names files (`<id>.wav`), so only safe characters and never `..`. */
+const StepId = z
+  .string()
+  .min(1)
+  .max(LIMITS.stepIdChars, overLimit('stepIdChars'))
+  .regex(SAFE_ID, `a step id uses ${SAFE_ID_RULE}`)
+  .refine((id) => !id.includes('..'), 'a step id may not contain ".."');
+
+/** Refusal messages start with this, so parseDemo can report them as SR_URL_REFUSED. */
+export const URL_REFUSED = 'only http: and https: URLs (or paths) may be opened';
+
+/**
+ * A start URL or `goto` value: an http(s) URL or a path on the app (`/login`, `login`, `?tab=2`).
+ * Any other scheme — file:, data:, javascript:, chrome:, view-source:, about: — is refused.
+ */
+export const WebUrlSchema = z
+  .string()
+  .min(1)
+  .max(LIMITS.urlChars, overLimit('urlChars'))
+  .refine((value) => {
+    const scheme = /^\s*([a-z][a-z0-9+.-]*):/i.exec(value)?.[1]?.toLowerCase();
+    return scheme === undefined || scheme === 'http' || scheme === 'https';
+  }, `${URL_REFUSED}; write http://host:port/... for a local app`);
 
 /**
  * How a step finds its element, semantic first and CSS last. The recorder tries, in order: the
@@ -37,16 +63,25 @@ const stepFields = {
   action: z.enum(ACTIONS).describe('What the browser does.'),
   target: TargetSchema.optional(),
   value: z
-    .union([z.string(), SecretSchema])
+    .union([z.string().max(LIMITS.valueChars, overLimit('valueChars')), SecretSchema])
     .optional()
     .describe(
       'goto: URL or path. fill: text. press: key such as "Enter" or "Control+K". select: option label. ' +
         'check: "false" unchecks. scroll: "down", "up", "top", "bottom" or pixels. wait: milliseconds.',
     ),
-  narration: z.string().optional().describe('One or two sentences spoken while the step is on screen.'),
-  title: z.string().min(1).optional().describe('Short label used for chapters.'),
+  narration: z
+    .string()
+    .max(LIMITS.narrationChars, overLimit('narrationChars'))
+    .optional()
+    .describe('One or two sentences spoken while the step is on screen.'),
+  title: z.string().min(1).max(LIMITS.titleChars, overLimit('titleChars')).optional().describe('Short label used for chapters.'),
   sensitive: z.boolean().optional().describe('Blur the target in every captured frame.'),
-  resolved: z.string().min(1).optional().describe('Selector that worked last time; written by the recorder.'),
+  resolved: z
+    .string()
+    .min(1)
+    .max(LIMITS.targetChars, overLimit('targetChars'))
+    .optional()
+    .describe('Selector that worked last time; written by the recorder.'),
 };
 
 const NEEDS: Record<Action, { target?: true; value?: true }> = {
@@ -78,18 +113,24 @@ function checkActionFields(step: { action: Action; target?: unknown; value?: unk
   }
   if (step.action === 'wait' && typeof step.value === 'string' && !/^\d+$/.test(step.value)) {
     ctx.addIssue({ code: 'custom', path: ['value'], message: 'a "wait" value is a whole number of milliseconds' });
+  } else if (step.action === 'wait' && typeof step.value === 'string' && Number(step.value) > LIMITS.waitMs) {
+    ctx.addIssue({ code: 'custom', path: ['value'], message: `${step.value} ms is ${overLimit('waitMs', ' ms')}` });
+  }
+  if (step.action === 'goto' && typeof step.value === 'string') {
+    const url = WebUrlSchema.safeParse(step.value);
+    if (!url.success) ctx.addIssue({ code: 'custom', path: ['value'], message: url.error.issues[0]!.message });
   }
 }
 
 /** One browser action with its narration line: produced by parse, edited in review, performed by record. */
 export const StepSchema = z
-  .strictObject({ id: z.string().min(1).describe('Stable across edits.'), ...stepFields })
+  .strictObject({ id: StepId.describe('Stable across edits.'), ...stepFields })
   .superRefine(checkActionFields);
 export type Step = z.infer<typeof StepSchema>;
 
 /** A step as written by hand: `id` may be left out and is then assigned from its position. */
 export const StepInputSchema = z
-  .strictObject({ id: z.string().min(1).optional().describe('Stable across edits; defaults to s<position>.'), ...stepFields })
+  .strictObject({ id: StepId.optional().describe('Stable across edits; defaults to s<position>.'), ...stepFields })
   .superRefine(checkActionFields);
 export type StepInput = z.input<typeof StepInputSchema>;
 
@@ -102,14 +143,15 @@ export type Viewport = z.infer<typeof ViewportSchema>;
 /** A demo: data that can be written by hand, planned by parse, reviewed, and committed next to the product. */
 export const DemoSchema = z.strictObject({
   $schema: z.string().optional(),
-  url: z.string().min(1).describe('Start page: an absolute URL, or a path resolved against the base URL.'),
-  title: z.string().min(1).optional(),
-  description: z.string().optional(),
+  url: WebUrlSchema.describe('Start page: an absolute http(s) URL, or a path resolved against the base URL.'),
+  title: z.string().min(1).max(LIMITS.titleChars, overLimit('titleChars')).optional(),
+  description: z.string().max(LIMITS.descriptionChars, overLimit('descriptionChars')).optional(),
   viewport: ViewportSchema.optional(),
   voice: z.string().min(1).optional().describe('Voice for every step; overrides the tts plugin default.'),
   steps: z
     .array(StepInputSchema)
     .min(1, 'a demo needs at least one step')
+    .max(LIMITS.steps, overLimit('steps'))
     .transform((steps, ctx): Step[] => {
       const given = new Set<string>();
       for (const [i, { id }] of steps.entries()) {

@@ -1,8 +1,17 @@
 import * as z from 'zod';
-import { StepSchema } from './demo.js';
+import { DemoSchema, StepSchema } from './demo.js';
 
-/** Every path stored in a run folder's JSON is relative to the run folder, so the folder can move. */
-const RunPath = z.string().min(1);
+/**
+ * Every path stored in a run folder's JSON is relative to the run folder, so the folder can move; it
+ * never climbs out of it (no `..` segment, not absolute, no NUL), so a folder from elsewhere (an upload,
+ * another machine) cannot point core at other files.
+ */
+const RunPath = z
+  .string()
+  .min(1)
+  .refine((p) => !/^([/\\]|[a-z]:)/i.test(p) && !p.split(/[/\\]/).includes('..') && !p.includes('\0'), {
+    message: 'a run path is relative to the run folder and stays inside it',
+  });
 const Ms = z.number().nonnegative();
 
 /** A word inside a clip, when the voice reports timings (captions can use them). */
@@ -73,28 +82,117 @@ export type StepResult = z.infer<typeof StepResultSchema>;
 export const STAGES = ['parse', 'tts', 'record', 'merge', 'storage'] as const;
 export const StageNameSchema = z.enum(STAGES);
 
-export const RUN_FORMAT_VERSION = 1;
+/** Format 2 added the state machine, leases, decisions and the revision; format 1 folders still read. */
+export const RUN_FORMAT_VERSION = 2;
 
 const ErrorDataSchema = z.looseObject({ code: z.string(), message: z.string() });
+const Iso = z.string();
 
-/** `run.json`: the run's status, per-stage and per-step progress. Written only by core. */
+/**
+ * Where a run is in its life. `created` → (`parse` running) → `awaiting_review` → `approved` →
+ * `running` ⇄ `paused` (a failed step waits for a decision) → `done`; `failed` and `cancelled` from any
+ * state. A run made from a demo file starts `approved`. See run/state.ts for the transitions.
+ */
+export const RunStatusSchema = z.enum([
+  'created',
+  'awaiting_review',
+  'approved',
+  'running',
+  'paused',
+  'done',
+  'failed',
+  'cancelled',
+]);
+export type RunStatus = z.infer<typeof RunStatusSchema>;
+
+/** One stage's latest attempt. `lease` fences it: only the holder of the newest lease may commit. */
+export const StageStateSchema = z.strictObject({
+  status: z.enum(['running', 'done', 'failed', 'cancelled']),
+  startedAt: Iso,
+  durationMs: Ms.optional(),
+  /** 1 for the first attempt, +1 for each later one; names the attempt folder `<stage>/<attempt>/`. */
+  attempt: z.number().int().positive().optional(),
+  lease: z.string().optional(),
+  error: ErrorDataSchema.optional(),
+});
+export type StageState = z.infer<typeof StageStateSchema>;
+
+/** The failure a paused run waits on: what the person sees (message, screenshot, page) and until when. */
+export const PendingFailureSchema = z.strictObject({
+  stepId: z.string(),
+  index: z.number().int().nonnegative(),
+  attempt: z.number().int().positive(),
+  code: z.string(),
+  message: z.string(),
+  /** Run-relative path of the failure screenshot. */
+  screenshot: RunPath.optional(),
+  /** The page's URL at the failure, query values redacted. */
+  pageUrl: z.string().optional(),
+  since: Iso,
+  /** After this instant the run's onFail policy answers. */
+  deadline: Iso.optional(),
+  /** Why the last "describe" answer could not be turned into steps (ask again). */
+  describeError: z.string().optional(),
+});
+export type PendingFailure = z.infer<typeof PendingFailureSchema>;
+
+/** An answer to a failed step, kept so a resumed run does not ask again and keeps replaced steps. */
+export const DecisionRecordSchema = z.strictObject({
+  stepId: z.string(),
+  index: z.number().int().nonnegative(),
+  attempt: z.number().int().positive(),
+  answer: z.enum(['retry', 'skip', 'abort', 'replace']),
+  /** The replacement steps (for `replace`, also when they came from a description). */
+  steps: z.array(StepSchema).optional(),
+  /** The person's description the steps were planned from. */
+  describe: z.string().optional(),
+  /** Who answered: a user id, `terminal`, or `policy`. */
+  by: z.string(),
+  /** `person` answered; `policy` (no one to ask); `deadline` (no answer in time, policy answered). */
+  source: z.enum(['person', 'policy', 'deadline']),
+  at: Iso,
+  /** The failure that was answered. */
+  code: z.string(),
+  message: z.string(),
+});
+export type DecisionRecord = z.infer<typeof DecisionRecordSchema>;
+
+/**
+ * `run.json`: the run's state machine, per-stage attempts, per-step progress and decisions. Written
+ * only by core, through the RunStore, with compare-and-set on `rev`.
+ */
 export const RunStateSchema = z.strictObject({
   version: z.number().int(),
   id: z.string(),
   createdAt: z.string(),
-  status: z.enum(['created', 'running', 'paused', 'failed', 'done']),
+  /** Revision: +1 on every write; a writer holding an older one retries (compare-and-set). */
+  rev: z.number().int().nonnegative().default(0),
+  status: RunStatusSchema,
   /** What to plan, for runs that start from a description instead of a demo file. */
   request: z.strictObject({ url: z.string(), description: z.string() }).optional(),
-  stages: z.partialRecord(
-    StageNameSchema,
-    z.strictObject({
-      status: z.enum(['running', 'done', 'failed']),
-      startedAt: z.string(),
-      durationMs: Ms.optional(),
-      error: ErrorDataSchema.optional(),
-    }),
-  ),
+  /** Who approved the plan and when; `auto` when approved without review (`autoApprove`, `--yes`). */
+  approval: z.strictObject({ by: z.string(), at: Iso, auto: z.boolean() }).optional(),
+  stages: z.partialRecord(StageNameSchema, StageStateSchema),
+  /** Attempts started per stage, never reset (a cleared stage's next attempt still gets a fresh folder). */
+  attempts: z.partialRecord(StageNameSchema, z.number().int().nonnegative()).default({}),
   steps: z.record(z.string(), StepStatusSchema),
+  /** Set while `paused`. */
+  pending: PendingFailureSchema.optional(),
+  decisions: z.array(DecisionRecordSchema).default([]),
   error: ErrorDataSchema.optional(),
 });
 export type RunState = z.infer<typeof RunStateSchema>;
+
+const OutputFileSchema = z.looseObject({ role: z.string(), path: RunPath });
+
+/**
+ * What core checks in each `<stage>/output.json` before handing it to the next stage: the parts it and
+ * the next stages rely on, with every path kept inside the run folder. Plugins may add fields.
+ */
+export const StageOutputSchemas = {
+  parse: z.looseObject({ demo: DemoSchema }),
+  tts: z.looseObject({ clips: z.array(ClipSchema), cache: z.looseObject({ hits: z.number(), misses: z.number() }) }),
+  record: z.looseObject({ recording: RecordingSchema, steps: z.array(StepResultSchema) }),
+  merge: z.looseObject({ files: z.array(OutputFileSchema), durationMs: Ms }),
+  storage: z.looseObject({ url: z.string(), files: z.array(OutputFileSchema.extend({ url: z.string() })) }),
+} as const;

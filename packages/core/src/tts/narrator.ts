@@ -3,6 +3,7 @@ import path from 'node:path';
 import { writeSilence } from '../audio/wav.js';
 import { withContext } from '../errors.js';
 import type { StageContext, TtsPlugin } from '../plugin.js';
+import { safeJoin } from '../policy/paths.js';
 import type { Step } from '../schema/demo.js';
 import type { Clip } from '../schema/run.js';
 import { type CachedClip, ClipCache } from './cache.js';
@@ -51,9 +52,9 @@ export class Narrator {
 
   /** Write the step's clip into `dir` as `<step id>.wav` and describe it with a run-relative path. */
   async clip(step: Step, dir: string): Promise<Clip> {
-    const file = path.join(dir, `${step.id}.wav`);
+    const file = safeJoin(dir, `${step.id}.wav`); // ids are checked by the schema; this holds even if one was not
     const text = spoken(step);
-    const rel = path.relative(this.ctx.runDir, file);
+    const rel = path.relative(this.ctx.runDir, file).split(path.sep).join('/');
     if (!text) {
       const wav = await writeSilence(file, SILENT_CLIP_MS);
       return { stepId: step.id, path: rel, text, sampleRate: wav.sampleRate, durationMs: wav.durationMs, cached: false };
