@@ -1,5 +1,6 @@
 import { parseLine, parseScript, type ShowrunnerError, type StepInput, scriptParser } from '@showrunner/core';
 import { describe, expect, it } from 'vitest';
+import { parseContext } from './parse-context.js';
 
 const cases: [string, Partial<StepInput>][] = [
   ['go to /login', { action: 'goto', value: '/login' }],
@@ -85,7 +86,7 @@ describe('script parser', () => {
 
   it('reads a whole script with a title, comments and blank lines', async () => {
     const script = ['Title: Invite a teammate', '# setup', 'go to /team', '', '// the main part', 'click "Invite"'].join('\n');
-    const { demo } = await scriptParser().run({ url: 'http://localhost:3000', description: script }, undefined as never);
+    const { demo } = await scriptParser().run({ url: 'http://localhost:3000', description: script }, parseContext());
     expect(demo.title).toBe('Invite a teammate');
     expect(demo.steps.map((s) => [s.id, s.action])).toEqual([
       ['s1', 'goto'],
@@ -94,12 +95,57 @@ describe('script parser', () => {
   });
 
   it('plans replacement steps in single-step mode', async () => {
-    const { demo } = await scriptParser().run({ url: 'http://x', description: 'go to /\nclick "Old"' }, undefined as never);
-    const steps = await scriptParser().planStep!(
-      { demo, index: 1, instruction: 'click "Menu"\nclick "New"' },
-      undefined as never,
-    );
+    const { demo } = await scriptParser().run({ url: 'http://x', description: 'go to /\nclick "Old"' }, parseContext());
+    const steps = await scriptParser().planStep!({ demo, index: 1, instruction: 'click "Menu"\n\nclick "New"' }, parseContext());
     expect(steps.map((s) => s.id)).toEqual(['s2.1', 's2.2']);
     expect(steps[1]?.target).toEqual({ name: 'New' });
+  });
+});
+
+describe('$NAME secrets', () => {
+  const script = 'go to /login\ntype "ada@example.com" into "Email"\ntype $DEMO_PASSWORD into "Password"';
+
+  it('a trusted run turns $NAME into an env value', async () => {
+    const { demo } = await scriptParser().run({ url: 'http://localhost:3000', description: script }, parseContext('trusted'));
+    expect(demo.steps[2]).toMatchObject({ action: 'fill', value: { env: 'DEMO_PASSWORD' }, sensitive: true });
+  });
+
+  it.each([
+    ['type $DEMO_PASSWORD into "Password"', 'DEMO_PASSWORD'],
+    ['fill in the "Token" field with $API_TOKEN', 'API_TOKEN'],
+    ['  enter $HOME in "Name"  — Type the home folder.', 'HOME'],
+  ])('an untrusted run refuses %j with SR_SECRET_REFUSED naming the line', async (line, name) => {
+    const description = `go to /login\n# sign in\n${line}\nclick "Sign in"`;
+    await expect(
+      scriptParser().run({ url: 'https://app.example.com', description }, parseContext('untrusted')),
+    ).rejects.toMatchObject({
+      code: 'SR_SECRET_REFUSED',
+      stage: 'parse',
+      field: 'line 3',
+      message: `Line 3: this run may not read the secret $${name}.`,
+    });
+  });
+
+  it('an untrusted run still types quoted text that looks like a variable', async () => {
+    const { demo } = await scriptParser().run(
+      { url: 'https://app.example.com', description: 'type "$HOME" into "Name"' },
+      parseContext('untrusted'),
+    );
+    expect(demo.steps[0]).toMatchObject({ action: 'fill', value: '$HOME' });
+  });
+
+  it('single-step mode follows the same rule', async () => {
+    const ctx = parseContext('untrusted');
+    const { demo } = await scriptParser().run({ url: 'https://a.test', description: 'go to /\nclick "Old"' }, ctx);
+    const err = await scriptParser().planStep!(
+      { demo, index: 1, instruction: 'click "Menu"\n\ntype $AWS_SECRET_ACCESS_KEY into "Notes"' },
+      ctx,
+    ).catch((e: ShowrunnerError) => e);
+    expect(err).toMatchObject({ code: 'SR_SECRET_REFUSED', field: 'line 3' });
+    const trusted = await scriptParser().planStep!(
+      { demo, index: 1, instruction: 'type $DEMO_PASSWORD into "Password"' },
+      parseContext('trusted'),
+    );
+    expect(trusted[0]).toMatchObject({ id: 's2.1', value: { env: 'DEMO_PASSWORD' } });
   });
 });

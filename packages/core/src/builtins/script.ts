@@ -1,5 +1,7 @@
 import { ShowrunnerError } from '../errors.js';
+import { checkLimit, LIMITS } from '../policy/limits.js';
 import type { StepInput, Target } from '../schema/demo.js';
+import { normalize, splitNarration } from './script-text.js';
 
 const Q = '"([^"]+)"';
 const THE = '(?:the\\s+)?';
@@ -16,7 +18,8 @@ const KEY =
   '(?:enter|return|tab|escape|esc|space|backspace|delete|arrow\\s?(?:up|down|left|right)|up|down|left|right|home|end|page\\s?up|page\\s?down|f\\d{1,2}|[a-z0-9]))';
 const FIELD = `${THE}${Q}(?:\\s+(?:field|box|input|textbox))?`;
 
-type Build = (m: string[]) => StepInput;
+/** Builds the step from a form's match; `line` names the line in errors. */
+type Build = (m: string[], line: LineRef) => StepInput;
 /** One sentence form. Order matters: the first match wins ("select X from Y" before "select X"). */
 const FORMS: [RegExp, Build][] = [
   [
@@ -31,9 +34,9 @@ const FORMS: [RegExp, Build][] = [
   ],
   [
     re(`(?:type|enter|fill in|fill|write|input)\\s+(?:${Q}|\\$([A-Za-z_]\\w*))\\s+(?:into|in|on)\\s+${FIELD}`),
-    (m) => fill(m[3] ?? '', m[1], m[2]),
+    (m, at) => fill(m[3] ?? '', m[1], m[2], at),
   ],
-  [re(`(?:fill in|fill)\\s+${FIELD}\\s+with\\s+(?:${Q}|\\$([A-Za-z_]\\w*))`), (m) => fill(m[1] ?? '', m[2], m[3])],
+  [re(`(?:fill in|fill)\\s+${FIELD}\\s+with\\s+(?:${Q}|\\$([A-Za-z_]\\w*))`), (m, at) => fill(m[1] ?? '', m[2], m[3], at)],
   [re(`(?:press|hit)\\s+${THE}${KEY}(?:\\s+key)?`), (m) => ({ action: 'press', value: key(m[1] ?? '') })],
   [
     re(`(?:uncheck|untick|turn off)\\s+${THE}${Q}(?:\\s+(?:checkbox|option|switch))?`),
@@ -72,15 +75,38 @@ function re(body: string): RegExp {
   return new RegExp(`^${body}$`, 'i');
 }
 
+/** What the script parser may do; given by the parse stage from the run's policy. */
+export interface ScriptOptions {
+  /**
+   * Whether `$NAME` may become an `{ env: NAME }` value, read from the environment while recording.
+   * False for untrusted runs: such a line fails with SR_SECRET_REFUSED. Default true (the CLI).
+   */
+  readonly trusted?: boolean;
+}
+
+/** A line being read: its 1-based number and whether `$NAME` is allowed. */
+export interface LineRef {
+  lineNo: number;
+  trusted: boolean;
+}
+
 /**
  * Turn imperative English lines into steps, one step per line. Narration follows a separator
  * (`—`, `–`, `--` or `|`) or is generated from the action. Blank lines and `#`/`//` comments are
- * ignored; `Title: …` sets the title. Throws SR_SCRIPT_LINE_INVALID quoting the first bad line.
+ * ignored; `Title: …` sets the title. Throws SR_LIMIT_EXCEEDED for a script over
+ * LIMITS.descriptionChars or a line over LIMITS.scriptLineChars, SR_SCRIPT_LINE_INVALID quoting the
+ * first bad line, SR_SECRET_REFUSED for `$NAME` when not trusted. Linear in the script's length.
  */
-export function parseScript(script: string): { title?: string; steps: StepInput[] } {
+export function parseScript(script: string, options: ScriptOptions = {}): { title?: string; steps: StepInput[] } {
+  checkLimit('descriptionChars', script.length, 'The length of the script', {
+    stage: 'parse',
+    field: 'description',
+    hint: `Keep the script within ${LIMITS.descriptionChars} characters, one action per line.`,
+  });
   let title: string | undefined;
   const steps: StepInput[] = [];
   for (const [i, raw] of script.split(/\r?\n/).entries()) {
+    checkLine(raw, i + 1);
     const line = raw.trim();
     if (!line || line.startsWith('#') || line.startsWith('//')) continue;
     const heading = /^title\s*:\s*(.+)$/i.exec(line);
@@ -88,24 +114,45 @@ export function parseScript(script: string): { title?: string; steps: StepInput[
       title = heading[1]?.trim();
       continue;
     }
-    steps.push(parseLine(line, i + 1));
+    steps.push(readLine(line, { lineNo: i + 1, trusted: options.trusted ?? true }));
   }
   return { title, steps };
 }
 
-/** One line → one step. `lineNo` is 1-based and only used in the error. */
-export function parseLine(line: string, lineNo = 1): StepInput {
+/**
+ * One line → one step. `lineNo` is 1-based and only used in errors. Throws as {@link parseScript}
+ * does for one line.
+ */
+export function parseLine(line: string, lineNo = 1, options: ScriptOptions = {}): StepInput {
+  checkLine(line, lineNo);
+  return readLine(line, { lineNo, trusted: options.trusted ?? true });
+}
+
+function checkLine(line: string, lineNo: number): void {
+  checkLimit('scriptLineChars', line.length, `The length of line ${lineNo}`, {
+    stage: 'parse',
+    field: `line ${lineNo}`,
+    hint: `Keep each line within ${LIMITS.scriptLineChars} characters: one action per line, narration after " — ".`,
+  });
+}
+
+/**
+ * {@link parseLine} without the length limit: exported (not from the package) so the linearity test
+ * and bench can time lines far over it. Linear in the line's length: the text passes are single
+ * scans and every sentence form is anchored with unambiguous repeats.
+ */
+export function readLine(line: string, at: LineRef = { lineNo: 1, trusted: true }): StepInput {
   const [command, narration] = splitNarration(line);
   const sentence = normalize(command);
   for (const [pattern, build] of FORMS) {
     const m = pattern.exec(sentence);
     if (!m) continue;
-    const step = build([...m] as string[]);
+    const step = build([...m] as string[], at);
     return { ...step, narration: narration ?? narrate(step) };
   }
-  throw new ShowrunnerError('SR_SCRIPT_LINE_INVALID', `Line ${lineNo}: cannot understand "${line}".`, {
+  throw new ShowrunnerError('SR_SCRIPT_LINE_INVALID', `Line ${at.lineNo}: cannot understand "${line}".`, {
     stage: 'parse',
-    field: `line ${lineNo}`,
+    field: `line ${at.lineNo}`,
     hint:
       'Write one action per line, e.g. go to /login · click "Sign up" · type "ada@example.com" into "Email" · ' +
       'press Enter · hover "Menu" · choose "Pro" from "Plan" · check "Remember me" · scroll down · wait 2 seconds · ' +
@@ -113,34 +160,16 @@ export function parseLine(line: string, lineNo = 1): StepInput {
   });
 }
 
-/** Split `command — narration` at the first separator outside quotes. */
-function splitNarration(line: string): [string, string | undefined] {
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i];
-    if (c === '"' || c === '“' || c === '”') quoted = !quoted;
-    if (quoted) continue;
-    const sep = /^(\s*[—–]\s*|\s+--\s+|\s+\|\s+)/.exec(line.slice(i));
-    if (sep) return [line.slice(0, i), line.slice(i + sep[0].length).trim() || undefined];
-  }
-  return [line, undefined];
-}
-
-/** Curly and single quotes → double quotes; drop bullets, "then", and the final full stop. */
-function normalize(command: string): string {
-  return command
-    .replace(/[“”]/g, '"')
-    .replace(/(^|[\s(])[‘'](.+?)[’'](?=$|[\s.,!?)])/g, '$1"$2"')
-    .replace(/^\s*(?:\d+[.)]|[-*•])\s+/, '')
-    .replace(/^(?:and\s+then|then|now|next|finally|first)\s*,?\s+/i, '')
-    .replace(/\s*[.!]+$/, '')
-    .replace(/\s+/g, ' ')
-    .trim();
-}
-
 const goto = (url: string): StepInput => ({ action: 'goto', value: url });
 
-function fill(field: string, text: string | undefined, env: string | undefined): StepInput {
+function fill(field: string, text: string | undefined, env: string | undefined, at: LineRef): StepInput {
+  if (env !== undefined && !at.trusted) {
+    throw new ShowrunnerError('SR_SECRET_REFUSED', `Line ${at.lineNo}: this run may not read the secret $${env}.`, {
+      stage: 'parse',
+      field: `line ${at.lineNo}`,
+      hint: 'An untrusted run never reads $NAME: quote the text to type, or use a demo file with a secret the host provides.',
+    });
+  }
   const value = env ? { env } : (text ?? '');
   const sensitive = env !== undefined || /password|secret|token/i.test(field) ? true : undefined;
   return { action: 'fill', target: { label: field }, value, sensitive };
