@@ -21,12 +21,13 @@ export type HookBase = Omit<HookContext, 'log'> & { log: (plugin: string) => Log
 /**
  * The run's hook queue. `emit` returns at once; calls run one at a time, in emit order and config
  * order, so a hook that writes to a database never adds dead time to a recording. A throwing hook is
- * logged as an SR_HOOK_FAILED warning; a `critical` one is also kept and thrown by `flush`, which
- * core calls when a stage ends (so the stage fails) and when the run ends. One bus per run per process.
+ * logged as an SR_HOOK_FAILED warning; a `critical` one is also kept and thrown by `flush(stage)`,
+ * which core calls when that stage ends (so the stage fails) and when the run ends. One bus per run per process.
  */
 export class HookBus {
   private tail: Promise<void> = Promise.resolve();
-  private failure?: ShowrunnerError;
+  /** Critical failures by the stage whose event the hook observed (`run` for run-level events). */
+  private readonly failures = new Map<string, ShowrunnerError>();
   private readonly plugins: readonly Plugin[];
   private readonly warn: (error: ShowrunnerError) => void;
 
@@ -47,19 +48,24 @@ export class HookBus {
         try {
           await handler(event, { ...base, log: base.log(plugin.name) });
         } catch (err) {
-          const error = withContext(err, { plugin: plugin.name, hook: name }, 'SR_HOOK_FAILED');
+          const error = withContext(err, { plugin: plugin.name, hook: name, stage: base.stage }, 'SR_HOOK_FAILED');
           this.warn(error);
-          if (critical) this.failure ??= error;
+          const key = base.stage ?? 'run';
+          if (critical && !this.failures.has(key)) this.failures.set(key, error);
         }
       }
     });
   }
 
-  /** Wait for every queued call; throw the first critical hook's failure, once. */
-  async flush(): Promise<void> {
+  /**
+   * Wait for every queued call, then throw the first critical failure of a hook that observed
+   * `stage` (or, without one, of any), once: a stage fails only for its own events.
+   */
+  async flush(stage?: string): Promise<void> {
     await this.tail;
-    const failure = this.failure;
-    this.failure = undefined;
+    const key = stage ?? this.failures.keys().next().value;
+    const failure = key === undefined ? undefined : this.failures.get(key);
+    if (key !== undefined) this.failures.delete(key);
     if (failure) throw failure;
   }
 }

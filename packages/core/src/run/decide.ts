@@ -96,13 +96,14 @@ export function recordDecide(scope: RunScope, lease: string, ask: Decider | unde
         break;
       }
       try {
-        const decision = await toDecision(scope, failure, got.answer);
-        const describe = typeof got.answer === 'object' && 'describe' in got.answer ? got.answer.describe : undefined;
-        outcome = record(decision, 'person', got.by ?? 'person', describe);
+        const { answer, by } = checkAnswer(got, failure);
+        const decision = await toDecision(scope, failure, answer);
+        const describe = typeof answer === 'object' && 'describe' in answer ? answer.describe : undefined;
+        outcome = record(decision, 'person', by ?? 'person', describe);
         break;
       } catch (err) {
         const why = withContext(err, { stage: 'record', step: { index, id: step.id } });
-        retry = { answer: got.answer, error: why };
+        retry = { answer: got as Answer, error: why };
         log.warn(`step ${index + 1} (${step.id}): the answer could not be used (${why.message.split('\n')[0]}); asking again`);
         await updateRun(store, runId, (d) => {
           if (d.state.pending) d.state.pending.describeError = why.message.slice(0, 2000);
@@ -126,7 +127,7 @@ async function askOnce(
   failure: StepFailure,
   deadline: number | undefined,
   retry: { answer: Answer; error: ShowrunnerError } | undefined,
-): Promise<{ answer: Answer; by?: string } | 'deadline'> {
+): Promise<unknown> {
   const stop = new AbortController();
   const signal = AbortSignal.any([scope.signal, stop.signal]);
   let timer: NodeJS.Timeout | undefined;
@@ -143,28 +144,23 @@ async function askOnce(
       scope.signal.addEventListener('abort', fail, { once: true });
     });
     const answered = Promise.resolve().then(() => ask(failure, { signal, deadline, retry }));
-    const raw = await Promise.race([answered, late, cancelled]);
-    if (raw === 'deadline') return raw;
-    const parsed = (
-      typeof raw === 'object' && raw !== null && 'answer' in raw
-        ? AnsweredSchema
-        : AnswerSchema.transform((answer) => ({ answer }))
-    ).safeParse(raw);
-    if (!parsed.success) {
-      throw new ShowrunnerError(
-        'SR_STEP_INVALID',
-        `Invalid answer for failed step ${failure.index + 1}: ${formatIssues(parsed.error).message}`,
-        {
-          stage: 'record',
-          step: { index: failure.index, id: failure.step.id },
-        },
-      );
-    }
-    return parsed.data as { answer: Answer; by?: string };
+    return await Promise.race([answered, late, cancelled]);
   } finally {
     clearTimeout(timer);
     stop.abort(); // tell a decider still waiting that the question is over
   }
+}
+
+/** A person's raw answer checked: one of the answers, bare or with who gave it. Throws SR_STEP_INVALID. */
+function checkAnswer(raw: unknown, failure: StepFailure): { answer: Answer; by?: string } {
+  const wrapped = typeof raw === 'object' && raw !== null && 'answer' in raw;
+  const parsed = wrapped ? AnsweredSchema.safeParse(raw) : AnswerSchema.transform((answer) => ({ answer })).safeParse(raw);
+  if (parsed.success) return parsed.data as { answer: Answer; by?: string };
+  const why = formatIssues(parsed.error).message;
+  throw new ShowrunnerError('SR_STEP_INVALID', `Invalid answer for failed step ${failure.index + 1}: ${why}`, {
+    stage: 'record',
+    step: { index: failure.index, id: failure.step.id },
+  });
 }
 
 /** A checked answer as the recorder takes it: replacement steps get ids `<failed id>.<n>`; a description is planned. */

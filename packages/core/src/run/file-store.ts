@@ -87,6 +87,7 @@ export async function readFolder(dir: string): Promise<RunDoc | undefined> {
     state.approval = { by: 'format-1', at: state.createdAt, auto: true }; // format 1 wrote demo.json only once approved
     if (state.status === 'created') state.status = 'approved';
   }
+  state.version = RUN_FORMAT_VERSION; // written back as format 2 from now on
   const outputs: RunDoc['outputs'] = {};
   for (const stage of STAGES) {
     const status = state.stages[stage]?.status;

@@ -61,7 +61,7 @@ export async function runStageIn<S extends StageName>(
     const run: RunFolder = { dir: runDir, ...before };
     const output = await runners[stage]({ scope, run, ctx, options, lease });
     ctx.signal.throwIfAborted();
-    await scope.bus.flush(); // a critical hook that failed during the stage fails it
+    await scope.bus.flush(stage); // a critical hook that failed on this stage's events fails it
     await updateRun(store, runId, (doc) => {
       finishStage(doc.state, stage, lease, Date.now() - started);
       if (stage !== 'record') return { outputs: { [stage]: output } };
