@@ -8,7 +8,8 @@ import { ShowrunnerError } from '@showrunner/core';
 export function serverWaitMs(headers: Headers | undefined, status: unknown, now = Date.now()): number | undefined {
   const retryAfter = headers?.get('retry-after')?.trim();
   if (retryAfter) {
-    if (/^\d+(\.\d+)?$/.test(retryAfter)) return Math.round(Number(retryAfter) * 1000);
+    // Capped so a 30-digit value stays a plain integer in logs; anything this long is refused anyway.
+    if (/^\d+(\.\d+)?$/.test(retryAfter)) return Math.min(Math.round(Number(retryAfter) * 1000), Number.MAX_SAFE_INTEGER);
     const date = Date.parse(retryAfter);
     if (!Number.isNaN(date)) return Math.max(0, date - now);
   }

@@ -1,6 +1,7 @@
-import { ShowrunnerError } from '@showrunner/core';
+import { LIMITS, ShowrunnerError } from '@showrunner/core';
 import type OpenAI from 'openai';
 import { PLUGIN_NAME, type ResolvedOptions } from './options.js';
+import { cappedFetch } from './reply.js';
 
 /**
  * Which key to send. OpenRouter: the `apiKey` option, else `OPENROUTER_API_KEY`. api.openai.com:
@@ -47,7 +48,8 @@ export function requestHeaders(options: ResolvedOptions): Record<string, string>
  * Build the SDK client. Called once per `run` or `planStep`, after the key check. The SDK's own
  * retries are off (`maxRetries: 0`): {@link complete} does every retry, so each one is logged
  * and counted. `baseURL` is always passed so `OPENAI_BASE_URL` in the environment cannot redirect
- * the requests.
+ * the requests. Replies are read through {@link cappedFetch}: at most LIMITS.modelReplyBytes, and
+ * `timeoutMs` covers the whole reply, body included.
  */
 export async function createClient(options: ResolvedOptions, apiKey: string): Promise<OpenAI> {
   const { default: OpenAIClient } = await import('openai');
@@ -57,5 +59,6 @@ export async function createClient(options: ResolvedOptions, apiKey: string): Pr
     defaultHeaders: requestHeaders(options),
     maxRetries: 0,
     timeout: options.timeoutMs,
+    fetch: cappedFetch(LIMITS.modelReplyBytes),
   });
 }

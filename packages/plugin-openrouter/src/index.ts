@@ -10,11 +10,11 @@ import { type OpenRouterOptions, PLUGIN_NAME, resolveOptions } from './options.j
 import { converse } from './planner.js';
 import { fenceTag, planMessages, stepMessages } from './prompt.js';
 import type { Session } from './request.js';
-import { offSiteLinks } from './site.js';
+import { offSiteLinks, redactLinks, redactPageUrl } from './site.js';
 import { pageSnapshot } from './snapshot.js';
 import { checkPlan, checkSteps } from './validate.js';
 
-export { DEFAULT_MODEL, OPENROUTER_BASE_URL, type OpenRouterOptions, type SnapshotFn } from './options.js';
+export { DEFAULT_MODEL, MAX_TOKENS_CAP, OPENROUTER_BASE_URL, type OpenRouterOptions, type SnapshotFn } from './options.js';
 
 /** Most replacement steps single-step mode returns for one failed step. */
 const MAX_REPLACEMENT_STEPS = 5;
@@ -71,12 +71,13 @@ export default function openrouter(options: OpenRouterOptions = {}): ParsePlugin
       const base = demo.steps[index]?.id ?? `s${index + 1}`;
       const schema = jsonSchema(StepsOut, 'replacement_steps');
       const capped =
-        snapshot && snapshot.length > resolved.snapshotMaxChars ? snapshot.slice(0, resolved.snapshotMaxChars) : snapshot;
+        snapshot &&
+        redactLinks(snapshot.length > resolved.snapshotMaxChars ? snapshot.slice(0, resolved.snapshotMaxChars) : snapshot);
       const messages = stepMessages({
         demo,
         index,
         instruction,
-        pageUrl,
+        pageUrl: pageUrl && redactPageUrl(pageUrl), // the page's URL may carry its tokens; the origin is enough
         snapshot: capped,
         schema: schema.schema,
         tag: fenceTag(),

@@ -1,4 +1,4 @@
-import { parseOptions, ShowrunnerError } from '@showrunner/core';
+import { LIMITS, type NetworkGuard, parseOptions, ShowrunnerError } from '@showrunner/core';
 import * as z from 'zod';
 
 /** The plugin's npm name: appears in every error and log line. */
@@ -8,8 +8,19 @@ export const OPENROUTER_BASE_URL = 'https://openrouter.ai/api/v1';
 /** Default model: free on OpenRouter (rate-limited, so add `fallbackModels`). */
 export const DEFAULT_MODEL = 'meta-llama/llama-3.3-70b-instruct:free';
 
-/** Takes a URL and returns the ARIA snapshot (YAML) of that page. */
-export type SnapshotFn = (url: string) => Promise<string>;
+/**
+ * Takes a URL and returns the ARIA snapshot (YAML) of that page. Called once per `run`, after the
+ * URL passed the run's policy. `guards` carries the run's network guard (untrusted runs) for a
+ * function that opens pages itself and wants to honour it.
+ */
+export type SnapshotFn = (url: string, guards: { network?: NetworkGuard; trusted: boolean }) => Promise<string>;
+
+/**
+ * Largest `maxTokens` accepted: the longest output current models offer (128k tokens). Even as
+ * escaped JSON that stays well under LIMITS.modelReplyBytes, so the byte cap never cuts a reply
+ * the token limit allowed.
+ */
+export const MAX_TOKENS_CAP = 131_072;
 
 const count = (min: number, max: number) => z.number().int().min(min).max(max);
 const ms = (max: number) => z.number().int().min(0).max(max);
@@ -25,7 +36,7 @@ const OptionsSchema = z.strictObject({
   headers: z.record(z.string(), z.string()).default({}),
   responseFormat: z.enum(['auto', 'json_schema', 'prompt']).default('auto'),
   temperature: z.number().min(0).max(2).default(0.2),
-  maxTokens: count(256, 1_000_000).optional(),
+  maxTokens: count(256, MAX_TOKENS_CAP).default(LIMITS.modelMaxTokens),
   maxSteps: count(1, 100).default(20),
   snapshot: z
     .union([

@@ -1,3 +1,5 @@
+import { isWebUrl, redactUrl } from '@showrunner/core';
+
 /**
  * Keeping a plan on its site. A page can ask a model (in its text) to send the browser elsewhere;
  * these checks make such a step an issue for the repair round instead of a step the recorder runs.
@@ -50,6 +52,30 @@ export function offSiteLinks(snapshot: string | undefined, startUrl: string): Ma
     }
   }
   return links;
+}
+
+/**
+ * The snapshot with every link URL (`- /url: …` lines) redacted before a model sees it: query values
+ * and fragments become `…` (core's `redactUrl`), since reset links and magic links carry tokens
+ * there. Origins and paths stay, so the off-site check still works on the result. Called on every
+ * snapshot that goes into a prompt (the planner's own and the recorder's in `planStep`).
+ */
+export function redactLinks(snapshot: string): string {
+  return snapshot.replace(/^([ \t]*- \/url:[ \t]*)(.*?)[ \t]*$/gm, (_line, head: string, raw: string) => {
+    const quoted = /^"(.*)"$/.exec(raw);
+    const safe = redactPageUrl(quoted ? unquote(quoted[1]!) : raw);
+    return head + (quoted ? JSON.stringify(safe) : safe);
+  });
+}
+
+/**
+ * A URL from a page, safe to show a model: core's `redactUrl` for http(s) URLs and paths; other
+ * schemes (mailto:, about:, javascript:) have no origin for it to keep, so they are cut at the
+ * query or fragment instead.
+ */
+export function redactPageUrl(url: string): string {
+  const scheme = /^[a-z][\w+.-]*:/i.test(url);
+  return !scheme || isWebUrl(url) ? redactUrl(url) : url.replace(/[?#][\s\S]*$/, '');
 }
 
 function unquote(escaped: string): string {

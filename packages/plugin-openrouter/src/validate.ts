@@ -1,5 +1,6 @@
 import { DemoSchema, formatIssues, type Step } from '@showrunner/core';
 import type * as z from 'zod';
+import { clean, cleanDeep } from './clean.js';
 import { PlanOut, type StepOut, StepsOut, toStepInput } from './format.js';
 import { leavesSite } from './site.js';
 
@@ -27,7 +28,7 @@ export interface CheckRules {
 export function checkPlan(text: string, rules: CheckRules): Checked<{ title: string; steps: Step[] }> {
   const parsed = parseShape(text, PlanOut);
   if (!parsed.ok) return parsed;
-  const title = parsed.value.title.trim();
+  const title = parsed.value.title.replace(/\s+/g, ' ').trim(); // one line: it names chapters and files
   const issues = title ? [] : ['title: the demo needs a title'];
   return finish(title, parsed.value.steps, rules, issues);
 }
@@ -74,13 +75,18 @@ function finish(
   return { ok: true, value: { title: title ?? '', steps: demo.data.steps } };
 }
 
-/** Parse the reply as JSON (a ```json fence or text around the object is tolerated) and check its shape. */
+/**
+ * Parse the reply as JSON (a ```json fence or text around the object is tolerated), strip control
+ * characters from every string in it (titles, narration, values and targets reach logs, terminals,
+ * captions and ffmpeg metadata), and check its shape.
+ */
 function parseShape<T>(text: string, schema: z.ZodType<T>): Checked<T> {
   let data: unknown;
   try {
-    data = JSON.parse(extractJson(text));
+    data = cleanDeep(JSON.parse(extractJson(text)));
   } catch (err) {
-    return { ok: false, issues: [`the reply is not valid JSON (${(err as Error).message})`] };
+    // The parser quotes the reply: cleaned too, since issues are logged and quoted in errors.
+    return { ok: false, issues: [`the reply is not valid JSON (${clean((err as Error).message)})`] };
   }
   const result = schema.safeParse(data);
   return result.success

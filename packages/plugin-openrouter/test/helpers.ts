@@ -16,10 +16,17 @@ import {
 
 export const tempDir = (prefix = 'sr-openrouter-') => mkdtemp(path.join(tmpdir(), prefix));
 
-/** A run folder holding `request`, with `plugin` in the parse slot; logs are collected. */
-export async function planRun(plugin: ParsePlugin, request: ParseInput, options: { signal?: AbortSignal } = {}) {
+/**
+ * A run folder holding `request`, with `plugin` in the parse slot; logs are collected. `config`
+ * adds config keys such as `trust: 'untrusted'` and `network.allow`.
+ */
+export async function planRun(
+  plugin: ParsePlugin,
+  request: ParseInput,
+  options: { signal?: AbortSignal; config?: Record<string, unknown> } = {},
+) {
   const root = await tempDir();
-  const config = await resolveConfig({ parse: plugin }, { root });
+  const config = await resolveConfig({ ...options.config, parse: plugin }, { root });
   const runDir = await createRun(config.runsDir, { request });
   const logs: LogEntry[] = [];
   const log = (entry: LogEntry) => logs.push(entry);

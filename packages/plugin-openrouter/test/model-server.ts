@@ -1,9 +1,11 @@
 // A local stand-in for an OpenAI-compatible chat API (OpenRouter, OpenAI, Ollama, ...): a test
 // fixture for a remote service. It speaks the documented wire format of POST /chat/completions,
 // answers from a script per case, and records every request so tests can check headers, model,
-// response_format and the time between a reply and the next request.
+// response_format and the time between a reply and the next request. Like a strict server, it
+// refuses a request without a positive integer `max_tokens`, so every test proves the plugin sends
+// one. Hostile replies (drips, endless bodies) are written by a case's own `write`.
 
-import { createServer, type IncomingHttpHeaders } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach } from 'vitest';
 
@@ -23,6 +25,11 @@ export interface Recorded {
   receivedAt: number;
   /** Date.now() when the reply to it was sent (undefined while it is pending). */
   repliedAt?: number;
+  /** Date.now() when the connection closed; `hungUp` when the client closed it before the reply ended. */
+  closedAt?: number;
+  hungUp?: boolean;
+  /** Body bytes a `write` reply managed to send. */
+  bytesSent: number;
 }
 
 export interface Reply {
@@ -33,6 +40,11 @@ export interface Reply {
   raw?: string;
   /** Hold the reply this long (to provoke client timeouts). */
   delayMs?: number;
+  /**
+   * Write the body yourself after the status and headers (`json`/`raw` are ignored): a drip, an
+   * endless stream. Should stop when `res` is destroyed (the client hung up); count bytes in `record`.
+   */
+  write?: (res: ServerResponse, record: Recorded) => Promise<void>;
 }
 
 /** Decides the reply to request number `index` (0-based). */
@@ -60,6 +72,42 @@ export function failure(status: number, message: string, headers: Record<string,
   return { status, headers, json: { error: { message, code: status, type: 'fixture_error' } } };
 }
 
+/**
+ * A body of `total` bytes written in 64 KiB chunks as fast as the client reads (backpressure), no
+ * Content-Length (chunked), stopping when the client hangs up. One chunk is reused: the server's own
+ * memory stays flat.
+ */
+export function endless(total: number, fill = ' '): Reply['write'] {
+  const chunk = Buffer.alloc(64 * 1024, fill);
+  return async (res, record) => {
+    res.write('{"choices":[{"message":{"role":"assistant","content":"');
+    while (record.bytesSent < total && !res.destroyed) {
+      record.bytesSent += chunk.length;
+      if (!res.write(chunk)) {
+        await new Promise<void>((resolve) => {
+          const done = () => {
+            res.off('drain', done).off('close', done);
+            resolve();
+          };
+          res.on('drain', done).on('close', done);
+        });
+      }
+    }
+  };
+}
+
+/** `text` one character every `everyMs`, until it is all sent or the client hangs up. */
+export function drip(text: string, everyMs: number): Reply['write'] {
+  return async (res, record) => {
+    for (const char of text) {
+      if (res.destroyed) return;
+      res.write(char);
+      record.bytesSent++;
+      await new Promise((r) => setTimeout(r, everyMs));
+    }
+  };
+}
+
 /** Start the server on 127.0.0.1 and a free port. `baseURL` is what the plugin's `baseURL` option takes. */
 export async function modelServer(script: Script | Reply[]) {
   const requests: Recorded[] = [];
@@ -73,18 +121,35 @@ export async function modelServer(script: Script | Reply[]) {
         headers: req.headers,
         body: JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}'),
         receivedAt: Date.now(),
+        bytesSent: 0,
       };
       if (req.method !== 'POST' || req.url !== '/chat/completions') {
         res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":{"message":"not found"}}');
         return;
       }
+      res.on('close', () => {
+        record.closedAt = Date.now();
+        record.hungUp = !res.writableFinished;
+      });
       const index = requests.push(record) - 1;
-      const reply = await next(record, index);
+      const maxTokens = record.body.max_tokens;
+      const reply =
+        typeof maxTokens === 'number' && Number.isInteger(maxTokens) && maxTokens > 0
+          ? await next(record, index)
+          : failure(400, `fixture: max_tokens must be a positive integer, got ${JSON.stringify(maxTokens)}`);
       if (reply.delayMs) await new Promise((r) => setTimeout(r, reply.delayMs));
       if (res.destroyed) return; // the client gave up (timeout)
+      const headers = { 'content-type': 'application/json', ...reply.headers };
+      if (reply.write) {
+        res.writeHead(reply.status ?? 200, headers);
+        await reply.write(res, record);
+        record.repliedAt = Date.now();
+        if (!res.destroyed && !res.writableEnded) res.end();
+        return;
+      }
       record.repliedAt = Date.now();
       const body = reply.raw ?? JSON.stringify(reply.json ?? {});
-      res.writeHead(reply.status ?? 200, { 'content-type': 'application/json', ...reply.headers }).end(body);
+      res.writeHead(reply.status ?? 200, headers).end(body);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -74,3 +74,43 @@ describe('planStep: describe the failed step by hand', () => {
     );
   });
 });
+
+describe('planStep: what the page shows the model', () => {
+  it('redacts query values and fragments of the page URL and its links; the demo keeps its own URL', async () => {
+    const reply = { steps: [modelStep('click', { role: 'button', name: 'Continue' }, null, 'You continue.')] };
+    const api = await modelServer([completion(reply)]);
+    servers.push(api);
+    const plugin = openrouter({ baseURL: api.baseURL, apiKey: 'test-key', model: 'primary', snapshot: false });
+    const demo = { ...DEMO, url: 'http://127.0.0.1:9/app?ref=launch-week' };
+    const t = await planRun(plugin, { url: demo.url, description: 'Invite a teammate.' });
+
+    await t.planStep({
+      demo,
+      index: 1,
+      instruction: 'click Continue',
+      pageUrl: 'http://127.0.0.1:9/app/team?invite=PAGE-SECRET-1&lang=en#access_token=PAGE-SECRET-2',
+      snapshot: `${SNAPSHOT}\n  - link "Magic link":\n    - /url: "https://127.0.0.1:9/login?code=PAGE-SECRET-3"\n  - link "Back":\n    - /url: /app#PAGE-SECRET-4`,
+    });
+
+    const sent = JSON.stringify(api.requests[0]!.body);
+    expect(sent).not.toContain('PAGE-SECRET');
+    const { inside } = splitFences(api.conversation(0));
+    expect(inside[1]).toContain('URL: http://127.0.0.1:9/app/team?invite=…&lang=…#…');
+    expect(inside[1]).toContain('- /url: "https://127.0.0.1:9/login?code=…"');
+    expect(inside[1]).toContain('- /url: /app\n');
+    expect(api.conversation(0)).toContain('start page http://127.0.0.1:9/app?ref=launch-week'); // typed by the user
+  });
+
+  it('shows a page URL without an origin (about:, data:) cut at its query, not mangled', async () => {
+    const reply = { steps: [modelStep('click', { role: 'button', name: 'Continue' }, null, 'You continue.')] };
+    const api = await modelServer([completion(reply), completion(reply)]);
+    servers.push(api);
+    const plugin = openrouter({ baseURL: api.baseURL, apiKey: 'test-key', model: 'primary', snapshot: false });
+    const t = await planRun(plugin, { url: DEMO.url, description: 'Invite a teammate.' });
+    await t.planStep({ demo: DEMO, index: 1, instruction: 'click Continue', pageUrl: 'about:blank' });
+    await t.planStep({ demo: DEMO, index: 1, instruction: 'click Continue', pageUrl: 'data:text/html,<p>x?t=PAGE-SECRET</p>' });
+    expect(splitFences(api.conversation(0)).inside[1]).toContain('URL: about:blank\n');
+    expect(splitFences(api.conversation(1)).inside[1]).toContain('URL: data:text/html,<p>x\n');
+    expect(JSON.stringify(api.requests[1]!.body)).not.toContain('PAGE-SECRET');
+  });
+});
