@@ -52,7 +52,7 @@ describe('untrusted demos', () => {
     expect(refusal(step({ id: '注册-第1步' }))).toBeUndefined(); // letters of any script are fine
   });
 
-  it('refuses non-web schemes as start URL and goto (16 cases)', () => {
+  it('refuses non-web schemes as start URL and goto (20 cases)', () => {
     const urls = [
       'file:///etc/passwd',
       'FILE:///etc/passwd',
@@ -66,6 +66,10 @@ describe('untrusted demos', () => {
       'ftp://a.com/',
       'ws://a.com/',
       'chrome-extension://abc/x.html',
+      'java\nscript:alert(1)', // a browser drops the newline: javascript:
+      'java\tscript:alert(1)',
+      'fi\rle:///etc/passwd',
+      '\u0000file:///etc/passwd',
     ];
     for (const url of urls) {
       expect(refusal({ url, steps: [{ action: 'scroll' }] }), url).toMatchObject({ code: 'SR_URL_REFUSED', field: 'url' });
@@ -77,6 +81,7 @@ describe('untrusted demos', () => {
       });
     }
     expect(refusal({ url: '/login', steps: [{ action: 'goto', value: 'https://a.com/x?y=1' }] })).toBeUndefined();
+    expect(refusal({ url: 'login', steps: [{ action: 'goto', value: '?tab=2' }] })).toBeUndefined();
   });
 
   it('names the limit and its value for every oversized input (9 cases)', () => {

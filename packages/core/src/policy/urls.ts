@@ -30,6 +30,7 @@ export function checkWebUrl(value: string, field = 'url'): URL {
       hint: 'Use an http:// or https:// address of the web app (or a path on it).',
     });
   if (value.length > LIMITS.urlChars) throw refuse(`is ${value.length} characters, over the limit urlChars = ${LIMITS.urlChars}`);
+  if (/[\u0000-\u001f\u007f]/.test(value)) throw refuse('contains control characters');
   let url: URL;
   try {
     url = new URL(value);
@@ -82,5 +83,7 @@ export function redactUrl(value: string): string {
   url.password = '';
   const keys = [...url.searchParams.keys()];
   const query = keys.map((k) => `${encodeURIComponent(k)}=…`).join('&');
-  return `${url.origin}${url.pathname}${query ? `?${query}` : ''}${url.hash ? '#…' : ''}`;
+  // Opaque URLs (mailto:, about:, data:) have no origin: keep the scheme and path.
+  const base = url.origin === 'null' ? `${url.protocol}${url.pathname}` : `${url.origin}${url.pathname}`;
+  return `${base}${query ? `?${query}` : ''}${url.hash ? '#…' : ''}`;
 }

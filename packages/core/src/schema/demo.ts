@@ -28,8 +28,15 @@ export const WebUrlSchema = z
   .min(1)
   .max(LIMITS.urlChars, overLimit('urlChars'))
   .refine((value) => {
-    const scheme = /^\s*([a-z][a-z0-9+.-]*):/i.exec(value)?.[1]?.toLowerCase();
-    return scheme === undefined || scheme === 'http' || scheme === 'https';
+    // Judge the scheme the way a browser will: WHATWG parsing drops tabs and newlines inside a URL and
+    // trims control characters, so `java\nscript:` and `\0file:` are javascript: and file: URLs.
+    if (/[\u0000-\u001f\u007f]/.test(value)) return false;
+    try {
+      const { protocol } = new URL(value, 'http://relative.invalid/');
+      return protocol === 'http:' || protocol === 'https:';
+    } catch {
+      return false;
+    }
   }, `${URL_REFUSED}; write http://host:port/... for a local app`);
 
 /**
