@@ -58,10 +58,10 @@ export async function runPipeline(config: ResolvedConfig, runDir: string, option
         continue;
       }
       if (next.kind !== 'stages') throw new ShowrunnerError('SR_RUN_STATE', `Run ${runId} cannot continue (${next.kind}).`);
-      if (next.stages.some((s) => STAGES.indexOf(s) > until)) return await readRun(runDir, store);
-      if (next.stages.includes('record') && next.stages.includes('tts'))
-        await narrateWhileRecording(scope, run.demo?.steps ?? [], options);
-      else for (const stage of next.stages) await runStageIn(scope, stage, options);
+      const stages = next.stages.filter((s) => STAGES.indexOf(s) <= until);
+      if (!stages.length) return await readRun(runDir, store);
+      if (stages.includes('record') && stages.includes('tts')) await narrateWhileRecording(scope, run.demo?.steps ?? [], options);
+      else for (const stage of stages) await runStageIn(scope, stage, options);
       run = await readRun(runDir, store);
     }
     scope.emit('onStatusChange', { runId, status: 'done' });
