@@ -95,7 +95,9 @@ export async function main(
     .action(async (file: string | undefined, o: Partial<RunFlags> & { resume?: string }) => {
       if (!file && !o.resume) throw usageError('record needs a demo file or --resume <runDir>');
       const cfg = await config('record');
-      const source = o.resume ? { runDir: o.resume } : { demo: await loadDemo(file!), file: path.resolve(io.cwd, file!) };
+      const source = o.resume
+        ? { runDir: o.resume }
+        : { demo: await loadDemo(file!, { trust: cfg.policy.trust }), file: path.resolve(io.cwd, file!) };
       report(await record(cfg, source, flags(o)));
     });
 

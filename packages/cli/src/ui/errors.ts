@@ -1,12 +1,20 @@
 import { isShowrunnerError, ShowrunnerError } from '@showrunner/core';
+import { clean } from './clean.js';
 
 /** Exit codes: 0 ok, 1 the run failed, 2 usage or config error. */
 export function exitCodeOf(err: unknown): 1 | 2 {
   return isShowrunnerError(err) && err.isUsage ? 2 : 1;
 }
 
-/** A ShowrunnerError as lines a person reads: code and message, where it happened, what to do. */
+/**
+ * A ShowrunnerError as lines a person reads: code and message, where it happened, what to do.
+ * Messages quote pages, models and demo files, so the lines are cleaned of terminal control.
+ */
 export function formatError(err: unknown, debug = false): string {
+  return clean(describe(err, debug));
+}
+
+function describe(err: unknown, debug: boolean): string {
   if (!isShowrunnerError(err)) {
     const e = err instanceof Error ? err : new Error(String(err));
     return `✖ Unexpected error: ${e.message}\n${e.stack ?? ''}\n  This is a bug in Showrunner or a plugin; please report it.`;

@@ -1,6 +1,7 @@
 import type { Readable, Writable } from 'node:stream';
 import { confirm, isCancel, log, note, select, text } from '@clack/prompts';
 import { type Demo, parseDemo, parseLine, ShowrunnerError, type Step, type Target } from '@showrunner/core';
+import { clean } from './clean.js';
 import { formatError } from './errors.js';
 
 /** Streams the prompts use; tests pass their own. */
@@ -9,10 +10,13 @@ export interface PromptIo {
   output?: Writable;
 }
 
-/** One step card: number, action, target and value, and the narration underneath. */
+/**
+ * One step card: number, action, target and value, and the narration underneath. Steps come from a
+ * model or a demo file, so the card is cleaned of terminal control.
+ */
 export function card(step: Step, index: number): string {
   const head = `${String(index + 1).padStart(2)}. ${step.action.padEnd(6)} ${[formatTarget(step.target), formatValue(step)].filter(Boolean).join(' → ')}`;
-  return step.narration ? `${head}\n      “${step.narration}”` : head;
+  return clean(step.narration ? `${head}\n      “${step.narration}”` : head);
 }
 
 /**
@@ -30,7 +34,7 @@ export async function review(demo: Demo, io: PromptIo = {}): Promise<Demo> {
     ask(select({ ...opts, message, options: steps.map((s, i) => ({ value: i, label: card(s, i).split('\n')[0] ?? '' })) }));
 
   for (;;) {
-    note(steps.map(card).join('\n'), demo.title ?? 'Planned steps', opts);
+    note(steps.map(card).join('\n'), clean(demo.title ?? 'Planned steps'), opts);
     const action = await ask(
       select({
         ...opts,
@@ -98,7 +102,7 @@ async function editStep(step: Step, ask: Ask, opts: { input?: Readable; output: 
       ...opts,
       message: 'Edit what?',
       options: [
-        { value: 'narration', label: 'Narration', hint: step.narration ?? '' },
+        { value: 'narration', label: 'Narration', hint: clean(step.narration ?? '') },
         { value: 'target', label: 'Target', hint: formatTarget(step.target) || 'none' },
         { value: 'value', label: 'Value', hint: formatValue(step) || 'none' },
       ],
@@ -106,7 +110,7 @@ async function editStep(step: Step, ask: Ask, opts: { input?: Readable; output: 
   );
   if (!field) return undefined;
   const current =
-    field === 'narration' ? (step.narration ?? '') : field === 'target' ? formatTarget(step.target) : formatValue(step);
+    field === 'narration' ? clean(step.narration ?? '') : field === 'target' ? formatTarget(step.target) : formatValue(step);
   const message =
     field === 'target'
       ? 'Target, e.g. role=button name="Save", or just the visible text'
@@ -128,16 +132,17 @@ export function parseTarget(input: string): Target {
   return Object.fromEntries(pairs.map((m) => [m[1], m[3] ?? m[2]]));
 }
 
+/** `role="button" name="Save"`; values cleaned of terminal control before they are quoted. */
 function formatTarget(target: Target | undefined): string {
   if (!target) return '';
   return Object.entries(target)
-    .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+    .map(([k, v]) => `${k}=${JSON.stringify(typeof v === 'string' ? clean(v) : v)}`)
     .join(' ');
 }
 
 function formatValue(step: Step): string {
-  if (typeof step.value === 'object') return `$${step.value.env}`;
-  return step.value === undefined ? '' : JSON.stringify(step.value);
+  if (typeof step.value === 'object') return clean(`$${step.value.env}`);
+  return step.value === undefined ? '' : JSON.stringify(clean(step.value));
 }
 
 const positions = (steps: Step[]) => [
