@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { ShowrunnerError } from '@showrunner/core';
-import type { Browser } from 'playwright-core';
+import { type NetworkGuard, ShowrunnerError } from '@showrunner/core';
+import type { Browser, LaunchOptions } from 'playwright-core';
+import { guardedLaunch, type LaunchInfo, launchInfos } from './guard/launch.js';
 
 /** Flags that make Chromium work as root in a container with no network (see research/feas-rec.md). */
 export const CHROMIUM_ARGS = [
@@ -23,6 +24,16 @@ export interface BrowserOptions {
   headless?: boolean;
   /** Flags added after {@link CHROMIUM_ARGS} (the recorder adds `--force-device-scale-factor`). */
   extraArgs?: string[];
+  /**
+   * Untrusted runs (`ctx.policy.network`): every connection of the browser, loopback included, goes
+   * through a local SOCKS5 proxy that asks this guard and connects only to the address it allowed.
+   */
+  network?: NetworkGuard;
+  /**
+   * Default true. False (`ctx.policy.trusted`): Chromium gets a minimal environment instead of this
+   * process's, and its sandbox unless this process runs as root or the sandbox fails to start.
+   */
+  trusted?: boolean;
 }
 
 const SYSTEM = ['chromium', 'chromium-browser', 'google-chrome', 'google-chrome-stable'];
@@ -58,7 +69,11 @@ export async function findChromium(options: BrowserOptions = {}): Promise<{ path
   return { path: check(chromium.executablePath(), "Playwright's managed Chromium"), tried };
 }
 
-/** Launch headless Chromium with the container-safe flags, or throw SR_BROWSER_NOT_FOUND saying how to get one. */
+/**
+ * Launch headless Chromium, or throw SR_BROWSER_NOT_FOUND saying how to get one. Trusted runs get
+ * {@link CHROMIUM_ARGS}; untrusted ones the guards of `network` and `trusted: false` (see
+ * guard/launch.ts). Called by the recorder once per recording and by `ariaSnapshot` once per page.
+ */
 export async function launchBrowser(options: BrowserOptions = {}): Promise<Browser> {
   const { path: executablePath, tried } = await findChromium(options);
   if (!executablePath) {
@@ -70,13 +85,14 @@ export async function launchBrowser(options: BrowserOptions = {}): Promise<Brows
     });
   }
   const { chromium } = await import('playwright-core');
+  const base: LaunchOptions = { executablePath, headless: options.headless ?? true };
   try {
-    return await chromium.launch({
-      executablePath,
-      headless: options.headless ?? true,
-      args: [...CHROMIUM_ARGS, ...(options.extraArgs ?? [])],
-    });
+    if (options.trusted === false || options.network) {
+      return await guardedLaunch((launch) => chromium.launch({ ...base, ...launch }), options, CHROMIUM_ARGS);
+    }
+    return await chromium.launch({ ...base, args: [...CHROMIUM_ARGS, ...(options.extraArgs ?? [])] });
   } catch (err) {
+    if (err instanceof ShowrunnerError) throw err;
     throw new ShowrunnerError(
       'SR_BROWSER_NOT_FOUND',
       `Chromium at ${executablePath} failed to start: ${(err as Error).message.split('\n')[0]}`,
@@ -87,4 +103,13 @@ export async function launchBrowser(options: BrowserOptions = {}): Promise<Brows
       },
     );
   }
+}
+
+/**
+ * How a browser from {@link launchBrowser} was guarded: its sandbox (and why not), its environment,
+ * its proxy. Undefined for a trusted browser without a network guard. The recorder reads it to say
+ * in the run's log why a page could not load and whether the sandbox was on.
+ */
+export function launchInfo(browser: Browser): LaunchInfo | undefined {
+  return launchInfos.get(browser);
 }

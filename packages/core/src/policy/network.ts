@@ -53,6 +53,15 @@ interface Rule {
   port?: number;
 }
 
+/** What `localhost` and `*.localhost` resolve to, whatever DNS would say. */
+const LOCALHOST: Address[] = [
+  { address: '127.0.0.1', family: 4 },
+  { address: '::1', family: 6 },
+];
+
+/** Host names pinned per guard at most (a run opens a few dozen). */
+const MAX_PINNED = 4096;
+
 const systemLookup: LookupFn = async (host) =>
   (await dnsLookup(host, { all: true, verbatim: true })).map((a) => ({ address: a.address, family: a.family as 4 | 6 }));
 
@@ -60,9 +69,11 @@ const systemLookup: LookupFn = async (host) =>
  * The built-in guard: only global unicast addresses. Refused: loopback, private (10/8, 172.16/12,
  * 192.168/16), link-local (169.254/16 with the cloud metadata address, fe80::/10), carrier-grade NAT
  * (100.64/10), unique-local (fc00::/7), multicast, broadcast, unspecified, reserved and documentation
- * ranges, and IPv6 forms that embed IPv4 (mapped, 6to4, NAT64, Teredo) unless what they embed is
- * global. Checked after resolution, so `localhost.`, `2130706433`, `0x7f.1` and names that resolve
- * inward are refused like the literal addresses.
+ * ranges, IPv4-compatible `::a.b.c.d`, Teredo and SIIT, and the IPv6 forms that carry an IPv4
+ * address (mapped `::ffff:`, NAT64 `64:ff9b::/96`, 6to4 `2002::/16`) unless what they carry is global.
+ * Checked after resolution, so `2130706433`, `0x7f.1` and names that resolve inward are refused like
+ * the literal addresses; `localhost` and `*.localhost` (with or without the final dot) are loopback
+ * without asking DNS (RFC 6761), as Chromium treats them.
  */
 export function createNetworkGuard(options: NetworkGuardOptions = {}): NetworkGuard {
   const rules = (options.allow ?? []).flatMap(parseAllow);
@@ -72,16 +83,22 @@ export function createNetworkGuard(options: NetworkGuardOptions = {}): NetworkGu
 
   const addresses = (host: string): Promise<Address[]> => {
     const literal = host.replace(/^\[|\]$/g, '');
-    if (ipaddr.isValid(literal) && (literal.includes(':') || ipaddr.IPv4.isValidFourPartDecimal(literal))) {
+    // Every notation ipaddr.js reads (dotted, octal, hex, 32-bit) is the one getaddrinfo reads too.
+    if (ipaddr.isValid(literal)) {
       const parsed = ipaddr.parse(literal);
       return Promise.resolve([{ address: parsed.toString(), family: parsed.kind() === 'ipv6' ? 6 : 4 }]);
     }
     const key = host.toLowerCase();
+    if (/^(?:.+\.)?localhost\.?$/.test(key)) return Promise.resolve(LOCALHOST);
     let job = pinned.get(key);
     if (!job) {
       job = lookup(host);
       pinned.set(key, job);
-      job.catch(() => pinned.delete(key)); // a failed lookup is not pinned
+      // Bounded: a page can invent names without end. Dropping an old pin is safe because every
+      // connection's address is checked anyway; the pin only keeps one name on one address.
+      if (pinned.size > MAX_PINNED) pinned.delete(pinned.keys().next().value!);
+      const mine = job;
+      job.catch(() => pinned.get(key) === mine && pinned.delete(key)); // a failed lookup is not pinned
     }
     return job;
   };
@@ -124,7 +141,28 @@ export function refusal(address: string, port: number, rules: readonly Rule[] = 
       return undefined;
     }
   }
+  return addressClass(ip);
+}
+
+const NAT64 = ipaddr.parseCIDR('64:ff9b::/96');
+const IPV4_COMPATIBLE = ipaddr.parseCIDR('::/96');
+
+/** The class of an address that is not global unicast, or undefined for a global one. */
+function addressClass(ip: ipaddr.IPv4 | ipaddr.IPv6): string | undefined {
   const range = ip.range();
+  if (ip.kind() === 'ipv4') return range === 'unicast' ? undefined : range;
+  const v6 = ip as ipaddr.IPv6;
+  const carried = (at: number) => addressClass(ipaddr.fromByteArray(v6.toByteArray().slice(at, at + 4)));
+  if (range === 'rfc6052' && v6.match(NAT64)) {
+    const inner = carried(12);
+    return inner && `NAT64 ${inner}`;
+  }
+  if (range === '6to4') {
+    const inner = carried(2);
+    return inner && `6to4 ${inner}`;
+  }
+  // ipaddr.js calls ::a.b.c.d (deprecated, tunnelled by some kernels) plain unicast.
+  if (range === 'unicast' && v6.match(IPV4_COMPATIBLE)) return 'ipv4Compatible';
   return range === 'unicast' ? undefined : range;
 }
 
