@@ -16,9 +16,10 @@ const mib = (bytes: number) => Math.round(bytes / 1048576);
 const rssBefore = process.memoryUsage().rss;
 const dir = await mkdtemp(path.join(tmpdir(), 'sr-espeak-bench-'));
 const ctx = {
+  runId: 'bench',
   signal: new AbortController().signal,
   log: { debug() {}, info() {}, warn: (m: string) => console.error(m) },
-} as unknown as StageContext; // the plugin reads only signal and log
+} as unknown as StageContext; // the plugin reads only runId, signal and log
 
 // Startup: importing the package, then the first clip, which loads the WASM engine (24 MB of voice
 // data) and probes the voice. A one-word clip, so synthesis itself is a few ms of it.
@@ -48,7 +49,7 @@ for (let i = 0; i < WARMUP + RUNS; i++) {
 }
 const median = times.sort((a, b) => a - b)[Math.floor(RUNS / 2)]!;
 const rtf = median / audioMs;
-await voice.close?.();
+await voice.release?.('bench'); // the run ends: its share of the engine goes, and with it the engine
 await rm(dir, { recursive: true, force: true });
 
 console.log(

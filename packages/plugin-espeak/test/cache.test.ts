@@ -36,7 +36,7 @@ describe('clip cache through core', () => {
     expect(one.clips.map((c) => c.stepId)).toEqual(demo.steps.map((s) => s.id));
     for (const clip of one.clips) {
       const wav = await readWavInfo(path.join(first, clip.path));
-      expect(clip.path).toBe(path.join('tts', `${clip.stepId}.wav`));
+      expect(clip.path).toBe(path.join('tts', '1', `${clip.stepId}.wav`)); // the stage's first attempt folder
       expect(wav.sampleRate).toBe(clip.sampleRate);
       expect(wav.durationMs).toBeCloseTo(clip.durationMs, 6);
       expect(clip.durationMs).toBeGreaterThan(700);

@@ -14,11 +14,16 @@ export interface Logged {
 
 /**
  * The context core hands a tts plugin, built by hand so a test can call `run` for one clip (the
- * cache test goes through core's runStage instead).
+ * cache test goes through core's runStage instead). Several simulated runs each get their own `runId`.
  */
-export function stageContext(dir: string, logged: Logged[] = [], signal = new AbortController().signal): StageContext {
+export function stageContext(
+  dir: string,
+  logged: Logged[] = [],
+  signal = new AbortController().signal,
+  runId = 'test-run',
+): StageContext {
   return {
-    runId: 'test-run',
+    runId,
     stage: 'tts',
     runDir: dir,
     dir,

@@ -118,7 +118,10 @@ describe('espeak produces real speech', () => {
     const controller = new AbortController();
     controller.abort();
     const file = path.join(dir, 'cancelled.wav');
-    await expect(voice.run({ text: ONE, file }, stageContext(dir, [], controller.signal))).rejects.toThrow(/abort/i);
+    await expect(voice.run({ text: ONE, file }, stageContext(dir, [], controller.signal))).rejects.toMatchObject({
+      code: 'SR_ABORTED',
+      plugin: '@showrunner/plugin-espeak',
+    });
   });
 });
 

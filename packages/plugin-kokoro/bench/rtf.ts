@@ -76,7 +76,7 @@ for (let i = 0; i < RUNS; i++) {
   await bare.generate(TEXT, { voice: 'af_heart' });
   bareMs.push(performance.now() - t);
 }
-await plugin.close?.();
+await plugin.release?.('bench'); // the run ends: the model goes with its only share
 await bare.model.dispose();
 
 const synth = median(pluginMs);

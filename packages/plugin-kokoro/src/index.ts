@@ -16,6 +16,7 @@ import {
 } from '@showrunner/core';
 import { type Engine, loadEngine } from './engine.js';
 import { fingerprintOf, type KokoroOptions, resolveOptions, weightsFolder } from './options.js';
+import { sharedResource, stoppedWaiting, untilAborted } from './shared.js';
 import { speak } from './speak.js';
 import { cleanText } from './text.js';
 import { checkVoice, PLUGIN_NAME } from './voices.js';
@@ -24,28 +25,43 @@ export { DEFAULT_MODEL, DTYPES, type Dtype, type KokoroOptions } from './options
 export { DEFAULT_VOICE, KOKORO_VOICES } from './voices.js';
 export { kokoroWeightsAvailable, requiredFiles } from './weights.js';
 
+const WHERE = { stage: 'tts', plugin: PLUGIN_NAME } as const;
+
 /**
  * The Kokoro tts plugin. Options are checked here, so a bad one fails when the config loads
  * (SR_CONFIG_INVALID, or SR_TTS_VOICE_UNKNOWN for the voice). Nothing heavy happens until the first
- * clip: core calls `run` once per narration line missing from its clip cache, serially; the first call
- * fetches missing weights (if allowed) and loads the model, later calls reuse it; `close()` frees it.
+ * clip: core calls `run` once per narration line missing from its clip cache, serially per run, and
+ * several runs may call one instance at once (a worker). The model is pooled: the first clip of any
+ * run fetches missing weights (if allowed) and loads it, with that run's folder and log; every run
+ * shares it; `release(runId)` drops a run's share and the last one frees it; `close()` frees it now.
  */
 export default function kokoro(options: KokoroOptions = {}): TtsPlugin {
   const o = resolveOptions(options);
-  let engine: Promise<Engine> | undefined;
+  /** Clips are spoken one at a time per instance, whichever run or narrator (tts stage, recorder) asks. */
+  let queue: Promise<unknown> = Promise.resolve();
+  const model = sharedResource<Engine>({
+    what: 'the Kokoro model',
+    where: WHERE,
+    async dispose(engine) {
+      await queue; // a clip still speaking (its run was cancelled mid-sentence) finishes first
+      await engine.tts.model.dispose();
+    },
+  });
 
-  function load(ctx: StageContext): Promise<Engine> {
-    if (!engine) {
-      const folder = weightsFolder(o, ctx.root);
-      engine = loadEngine(o, folder, path.resolve(ctx.root, o.cacheDir), ctx.signal, ctx.log);
-      engine.catch(() => {
-        engine = undefined; // a later run (after the user fixed the folder) tries again
-      });
-    }
-    return engine;
+  function load(ctx: StageContext): (signal: AbortSignal) => Promise<Engine> {
+    const folder = weightsFolder(o, ctx.root);
+    return (signal) => loadEngine(o, folder, path.resolve(ctx.root, o.cacheDir), signal, ctx.log);
   }
 
-  let queue: Promise<unknown> = Promise.resolve();
+  /** Run `job` after the clips queued before it; the caller stops waiting when its run is cancelled. */
+  function inTurn<R>(signal: AbortSignal, job: () => Promise<R>): Promise<R> {
+    const turn = queue.then(() => {
+      signal.throwIfAborted(); // cancelled while queued: never started
+      return job();
+    });
+    queue = turn.catch(() => undefined);
+    return untilAborted(turn, signal, () => stoppedWaiting('its turn to speak', WHERE, 'cancelled', signal.reason));
+  }
 
   async function synthesize({ text, voice, file }: SpeechInput, ctx: StageContext): Promise<SpeechOutput> {
     const speaker = voice ?? o.voice;
@@ -56,35 +72,26 @@ export default function kokoro(options: KokoroOptions = {}): TtsPlugin {
       const wav = await writeSilence(file, SILENT_CLIP_MS, 24_000);
       return { sampleRate: wav.sampleRate, durationMs: wav.durationMs };
     }
-    const loaded = await load(ctx);
-    checkVoice(speaker, { field: 'voice' }, Object.keys(loaded.tts.voices));
-    const { samples, sampleRate } = await speak(loaded, clean.text, {
-      voice: speaker,
-      speed: o.speed,
-      signal: ctx.signal,
-      log: ctx.log,
+    const engine = await model.acquire(ctx.runId, ctx.signal, load(ctx));
+    checkVoice(speaker, { field: 'voice' }, Object.keys(engine.tts.voices));
+    return inTurn(ctx.signal, async () => {
+      const { samples, sampleRate } = await speak(engine, clean.text, {
+        voice: speaker,
+        speed: o.speed,
+        signal: ctx.signal,
+        log: ctx.log,
+      });
+      await writeFile(file, encodeWav(samples, sampleRate));
+      return { sampleRate, durationMs: (samples.length / sampleRate) * 1000 };
     });
-    await writeFile(file, encodeWav(samples, sampleRate));
-    return { sampleRate, durationMs: (samples.length / sampleRate) * 1000 };
   }
 
   return definePlugin({
     name: PLUGIN_NAME,
     stage: 'tts',
     fingerprint: fingerprintOf(o),
-
-    run(input, ctx) {
-      // One clip at a time per instance, even if two narrators (tts stage, recorder) ask at once.
-      const job = queue.then(() => synthesize(input, ctx));
-      queue = job.catch(() => undefined);
-      return job;
-    },
-
-    async close() {
-      const loading = engine;
-      engine = undefined;
-      const loaded = await loading?.catch(() => undefined);
-      await loaded?.tts.model.dispose();
-    },
+    run: synthesize,
+    release: (runId) => model.release(runId),
+    close: () => model.close(),
   });
 }

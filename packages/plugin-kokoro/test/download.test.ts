@@ -16,8 +16,12 @@ let source: string;
 let server: Server;
 let endpoint: string;
 const requests: string[] = [];
-/** How the server treats onnx/model.onnx: serve it, cut the body short, stall after a few bytes, or 404. */
-let onnxMode: 'ok' | 'cut' | 'stall' | '404' = 'ok';
+/**
+ * How the server treats onnx/model.onnx: serve it, cut the body short, stall after a few bytes, hold
+ * the rest until the test calls `openGate`, or 404.
+ */
+let onnxMode: 'ok' | 'cut' | 'stall' | 'gate' | '404' = 'ok';
+let openGate = () => {};
 
 beforeAll(async () => {
   source = path.join(await tempDir(), 'hub');
@@ -38,6 +42,13 @@ beforeAll(async () => {
     }
     const body = readFileSync(abs);
     res.writeHead(200, { 'content-length': body.length, 'content-type': 'application/octet-stream' });
+    if (file.endsWith('.onnx') && onnxMode === 'gate') {
+      const gate = new Promise<void>((resolve) => {
+        openGate = resolve;
+      });
+      res.write(body.subarray(0, 600), () => gate.then(() => res.end(body.subarray(600))));
+      return;
+    }
     if (file.endsWith('.onnx') && onnxMode !== 'ok') {
       res.write(body.subarray(0, 600), () => onnxMode === 'cut' && res.destroy()); // 'stall': the rest never comes
       return;
@@ -138,20 +149,46 @@ describe('downloading the weights', () => {
     }
   });
 
-  it('cancelling the run stops the download and keeps nothing half-written', async () => {
+  it('cancelling the only run waiting stops the download and keeps nothing half-written', async () => {
     const root = await tempDir();
     const abort = new AbortController();
     const ctx = await testContext(root, [], abort.signal);
     onnxMode = 'stall';
-    const job = kokoro({ cacheDir: 'models', endpoint, allowDownload: true }).run(
-      { text: 'Hi.', file: path.join(ctx.dir, 'a.wav') },
-      ctx,
-    );
+    const plugin = kokoro({ cacheDir: 'models', endpoint, allowDownload: true });
+    const job = plugin.run({ text: 'Hi.', file: path.join(ctx.dir, 'a.wav') }, ctx);
     const folder = path.join(root, 'models', MODEL);
     await vi.waitFor(() => expect(existsSync(path.join(folder, 'onnx/model.onnx.part'))).toBe(true));
     abort.abort();
-    await expect(job).rejects.toMatchObject({ name: 'AbortError' });
-    expect(files(folder)).toEqual(['config.json', 'onnx', 'tokenizer.json', 'tokenizer_config.json']);
+    await expect(job).rejects.toMatchObject({ code: 'SR_ABORTED' });
+    // no one else waits for the model, so its load (the download) is stopped, not left running
+    await vi.waitFor(() => expect(files(folder)).toEqual(['config.json', 'onnx', 'tokenizer.json', 'tokenizer_config.json']));
+    await plugin.close?.();
+    onnxMode = 'ok';
+  });
+
+  it('cancelling run A mid-download leaves the download to run B, which waits on the same load', async () => {
+    const root = await tempDir();
+    const logs: LogLines = [];
+    const abort = new AbortController();
+    const a = await testContext(root, logs, abort.signal, 'run-a');
+    const b = await testContext(root, logs, undefined, 'run-b');
+    onnxMode = 'gate';
+    requests.length = 0;
+    const plugin = kokoro({ cacheDir: 'models', endpoint, allowDownload: true });
+    const jobA = plugin.run({ text: 'Hi.', file: path.join(a.dir, 'a.wav') }, a);
+    const jobB = plugin.run({ text: 'Hi.', file: path.join(b.dir, 'b.wav') }, b);
+    const folder = path.join(root, 'models', MODEL);
+    await vi.waitFor(() => expect(existsSync(path.join(folder, 'onnx/model.onnx.part'))).toBe(true));
+    abort.abort();
+    await expect(jobA).rejects.toMatchObject({ code: 'SR_ABORTED', message: expect.stringContaining('Kokoro model') });
+    openGate(); // the rest of the file comes only now: A did not wait for it
+    expect((await jobB).sampleRate).toBe(24_000);
+    expect(requests.filter((r) => r.endsWith('model.onnx'))).toEqual([
+      `/${MODEL}/resolve/main/onnx/model.onnx`,
+      '/cdn/onnx/model.onnx',
+    ]);
+    expect(logs.filter((l) => l.startsWith('debug: Loaded Kokoro'))).toHaveLength(1);
+    await plugin.close?.();
     onnxMode = 'ok';
   });
 });

@@ -85,15 +85,18 @@ describe('kokoro on the stand-in model, offline', () => {
     expect(a.equals(b)).toBe(false); // …but another style vector (the stand-in's loudness follows it)
   });
 
-  it('loads the model once and keeps it; close() releases it and a later run loads it again', async () => {
+  it('loads the model once and keeps it; release of the run frees it and a later run loads it again', async () => {
     const own: LogLines = [];
     const c = await testContext(root, own);
     const p = kokoro({ modelDir: 'weights', allowDownload: false });
     for (const text of ['One.', 'Two.', 'Three.']) await p.run({ text, file: path.join(c.dir, 'x.wav') }, c);
     expect(own.filter((l) => l.startsWith('debug: Loaded Kokoro'))).toHaveLength(1);
-    await p.close?.();
+    await p.release?.(c.runId);
     await p.run({ text: 'Four.', file: path.join(c.dir, 'x.wav') }, c);
     expect(own.filter((l) => l.startsWith('debug: Loaded Kokoro'))).toHaveLength(2);
+    await p.close?.(); // the host's shutdown frees it too
+    await p.run({ text: 'Five.', file: path.join(c.dir, 'x.wav') }, c);
+    expect(own.filter((l) => l.startsWith('debug: Loaded Kokoro'))).toHaveLength(3);
     await p.close?.();
   });
 
@@ -109,7 +112,8 @@ describe('kokoro on the stand-in model, offline', () => {
     abort.abort();
     const cancelled = await testContext(root, [], abort.signal);
     await expect(plugin.run({ text: SENTENCE, file: path.join(ctx.dir, 'c.wav') }, cancelled)).rejects.toMatchObject({
-      name: 'AbortError',
+      code: 'SR_ABORTED',
+      plugin: '@showrunner/plugin-kokoro',
     });
   });
 

@@ -20,17 +20,21 @@ export async function removeTempDirs(): Promise<void> {
 /** Log lines a context received, as `level: message`. */
 export type LogLines = string[];
 
-/** A tts-stage context rooted at `root` (the "config folder"); the run folder is `<root>/run`. */
+/**
+ * A tts-stage context rooted at `root` (the "config folder"); the run folder is `<root>/run`. Give
+ * each simulated run its own `runId` when a test plays several runs on one plugin instance.
+ */
 export async function testContext(
   root: string,
   logs: LogLines = [],
   signal = new AbortController().signal,
+  runId = 'test-run',
 ): Promise<StageContext> {
   const runDir = path.join(root, 'run');
   const dir = path.join(runDir, 'tts');
   await mkdir(dir, { recursive: true });
   return {
-    runId: 'test-run',
+    runId,
     stage: 'tts',
     runDir,
     dir,
