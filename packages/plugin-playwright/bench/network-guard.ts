@@ -4,9 +4,10 @@
 // the guard, in the same run, twice each, alternating. Two cases: a kept-alive connection (the
 // proxy only pipes) and a new connection per request (SOCKS handshake + guard check each time).
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import { createNetworkGuard } from '@showrunner/core';
 import { launchBrowser } from '../src/browser.js';
+import { startSocksProxy } from '../src/guard/socks.js';
 
 const fetches = Number(process.argv[2] ?? 200);
 const body = 'x'.repeat(1024);
@@ -74,5 +75,42 @@ for (const [key, runs] of Object.entries(rows)) {
   const s = stats(runs.flat());
   console.log(`${key.padEnd(38)} ${f(s.median)} ${f(s.p95)} ${f(s.mean)}`);
 }
+
+// The proxy alone, without a browser: connect + 1-byte round trip, direct and through the proxy.
+const echo = net.createServer((s) => s.on('error', () => {}).pipe(s));
+await new Promise<void>((resolve) => echo.listen(0, '127.0.0.1', resolve));
+const echoPort = (echo.address() as AddressInfo).port;
+const proxy = await startSocksProxy(createNetworkGuard({ allow: [`127.0.0.1:${echoPort}`] }));
+const connectRequest = Buffer.from([5, 1, 0, 1, 127, 0, 0, 1, echoPort >> 8, echoPort & 0xff]);
+const roundTrip = (viaProxy: boolean) =>
+  new Promise<number>((resolve, reject) => {
+    const t = performance.now();
+    const socket = net.connect(viaProxy ? proxy.port : echoPort, '127.0.0.1');
+    // Through the proxy: method reply (2 bytes), CONNECT reply (10), then the echoed byte: 13 in all.
+    const expected = viaProxy ? 13 : 1;
+    let got = 0;
+    socket.on('error', reject).on('data', (chunk) => {
+      got += chunk.length;
+      if (viaProxy && got === 2) socket.write(connectRequest);
+      else if (viaProxy && got === 12) socket.write('x');
+      if (got >= expected) {
+        resolve(performance.now() - t);
+        socket.destroy();
+      }
+    });
+    socket.once('connect', () => socket.write(viaProxy ? Buffer.from([5, 1, 0]) : 'x'));
+  });
+const samples = { direct: [] as number[], proxy: [] as number[] };
+for (let i = 0; i < 1_000; i++) {
+  samples.direct.push(await roundTrip(false));
+  samples.proxy.push(await roundTrip(true));
+}
+console.log('\nconnect + 1-byte echo, no browser (1000 each, interleaved)   median     p95    mean');
+for (const [label, ms] of Object.entries(samples)) {
+  const s = stats(ms);
+  console.log(`${label.padEnd(58)} ${f(s.median)} ${f(s.p95)} ${f(s.mean)}`);
+}
+await proxy.stop();
+echo.close();
 server.close();
 process.exit(0);
