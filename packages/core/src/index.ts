@@ -4,7 +4,7 @@
  */
 export { encodeWav, readWavInfo, type WavInfo, writeSilence } from './audio/wav.js';
 export { type LocalStoreOptions, localStore } from './builtins/local-store.js';
-export { parseLine, parseScript } from './builtins/script.js';
+export { parseLine, parseScript, type ScriptOptions } from './builtins/script.js';
 export { scriptParser } from './builtins/script-parser.js';
 export { type ResolvedConfig, requireSlot, resolveConfig } from './config.js';
 export { defineConfig, defineDemo, definePlugin } from './define.js';
@@ -54,6 +54,7 @@ export { DOWNSTREAM, isApproved } from './run/state.js';
 export { type Change, type RunDoc, type RunPatch, type RunStore, updateRun } from './run/store.js';
 export * from './schema/demo.js';
 export * from './schema/run.js';
+export { type SharedResource, sharedResource, stoppedWaiting, untilAborted } from './shared-resource.js';
 export { type CachedClip, ClipCache, type ClipKey } from './tts/cache.js';
 export { Narrator, SILENT_CLIP_MS, spoken } from './tts/narrator.js';
 export type * from './types.js';

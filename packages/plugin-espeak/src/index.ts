@@ -2,10 +2,9 @@
  * @showrunner/plugin-espeak: the offline default voice. eSpeak NG compiled to WASM, so it needs no
  * system package, no model download and no network. Robotic but intelligible, with word timings.
  */
-import { definePlugin, type Logger, type TtsPlugin } from '@showrunner/core';
+import { definePlugin, type Logger, sharedResource, type TtsPlugin } from '@showrunner/core';
 import { ENGINE_VERSION, Engine } from './engine.js';
 import { type EspeakOptions, PLUGIN_NAME, resolveOptions, type Settings } from './options.js';
-import { sharedResource } from './shared.js';
 import { speak } from './speak.js';
 import type { VoiceCatalog } from './voices.js';
 

@@ -11,12 +11,14 @@ import {
   type SpeechInput,
   type SpeechOutput,
   type StageContext,
+  sharedResource,
+  stoppedWaiting,
   type TtsPlugin,
+  untilAborted,
   writeSilence,
 } from '@showrunner/core';
 import { type Engine, loadEngine } from './engine.js';
 import { fingerprintOf, type KokoroOptions, resolveOptions, weightsFolder } from './options.js';
-import { sharedResource, stoppedWaiting, untilAborted } from './shared.js';
 import { speak } from './speak.js';
 import { cleanText } from './text.js';
 import { checkVoice, PLUGIN_NAME } from './voices.js';

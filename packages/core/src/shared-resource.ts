@@ -1,6 +1,6 @@
-// A resource several runs share, loaded once and freed when the last run lets go. The same file is in
-// plugin-espeak/src/shared.ts (one pattern for every pooled voice engine); keep the two alike.
-import { type ErrorWhere, ShowrunnerError } from '@showrunner/core';
+// A resource several runs share, loaded once and freed when the last run lets go: the per-run
+// lifecycle of a pooled voice model or engine (plugin-kokoro, plugin-espeak), offered to every plugin.
+import { type ErrorWhere, ShowrunnerError } from './errors.js';
 
 /**
  * One plugin instance's pooled resource (a voice model). Runs take a share on first use, keyed by run
