@@ -1,12 +1,13 @@
 import type { WordTiming } from '@showrunner/core';
 import type { Shot } from './model.js';
+import { plainText, WJ } from './text.js';
 import type { Timeline } from './timeline.js';
 
 /** One caption on the final timeline (ms). */
 export interface Cue {
   startMs: number;
   endMs: number;
-  /** One or two lines, joined by `\n`. */
+  /** One or two lines of plain text (no control characters), joined by `\n`; escaped per format on output. */
   text: string;
   stepId: string;
 }
@@ -25,9 +26,10 @@ export function buildCues(shots: Shot[], timeline: Timeline): Cue[] {
   const cues: Cue[] = [];
   for (const [k, shot] of shots.entries()) {
     const { clip } = shot;
-    if (!clip.text.trim() || clip.levels.offsetMs <= clip.levels.onsetMs) continue;
+    const said = plainText(clip.text);
+    if (!said || clip.levels.offsetMs <= clip.levels.onsetMs) continue;
     const at = timeline.clipStartMs[k]!;
-    const timed = clip.words?.length ? fromWords(clip.words) : fromText(clip.text, clip.levels.onsetMs, clip.levels.offsetMs);
+    const timed = clip.words?.length ? fromWords(clip.words) : fromText(said, clip.levels.onsetMs, clip.levels.offsetMs);
     for (const c of timed)
       cues.push({ startMs: at + c.startMs, endMs: at + c.endMs + LINGER_MS, text: wrap(c.text), stepId: shot.id });
   }
@@ -51,7 +53,7 @@ function fromWords(words: WordTiming[]): Timed[] {
   const out: Timed[] = [];
   let current: Timed | undefined;
   for (const w of words) {
-    const text = w.text.trim();
+    const text = plainText(w.text);
     if (!text) continue;
     const joined = current ? joinWord(current.text, text) : text;
     if (current && joined.length <= CUE_CHARS && !/[.!?]$/.test(current.text)) {
@@ -70,7 +72,7 @@ const joinWord = (text: string, word: string) => (/^[,.;:!?)»”’]/.test(word
 
 /** Split text into cue-sized chunks and spread them over [onset, offset] by length. */
 function fromText(text: string, onsetMs: number, offsetMs: number): Timed[] {
-  const chunks = chunk(text.replace(/\s+/g, ' ').trim());
+  const chunks = chunk(text);
   const total = chunks.reduce((s, c) => s + c.length, 0);
   const span = offsetMs - onsetMs;
   let at = onsetMs;
@@ -131,15 +133,23 @@ const stamp = (ms: number, sep: '.' | ',') => {
   return `${pad(h)}:${pad(m)}:${pad(s)}${sep}${pad(t % 1000, 3)}`;
 };
 
-/** WebVTT for web players, beside the mp4. */
+/**
+ * WebVTT for web players, beside the mp4. Cue text is plain (no blank line can end a cue early) and
+ * `&`, `<`, `>` are entities, so tags and `-->` in a narration are shown as typed.
+ */
 export function toVtt(cues: Cue[]): string {
   const entities = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
   const body = cues.map((c, i) => `${i + 1}\n${stamp(c.startMs, '.')} --> ${stamp(c.endMs, '.')}\n${entities(c.text)}\n`);
   return `WEBVTT\n\n${body.join('\n')}`;
 }
 
-/** SubRip: the source of the soft mov_text track and of burned-in captions. */
+/**
+ * SubRip, beside the mp4 and the source of its soft mov_text track. SRT has no escapes, and players
+ * (ffmpeg's own decoder among them) read `<b>`/`<font>` tags, `{\an8}`-style overrides, `\N`, and
+ * a line with `-->` as the next cue's timing. A word joiner after `<`, `{` and such a `\`, and
+ * inside `-->`, breaks each of them while the text looks as typed.
+ */
 export function toSrt(cues: Cue[]): string {
-  const clean = (s: string) => s.replace(/[<>{}]/g, ''); // SRT/ASS markup characters would be read as tags
-  return cues.map((c, i) => `${i + 1}\n${stamp(c.startMs, ',')} --> ${stamp(c.endMs, ',')}\n${clean(c.text)}\n`).join('\n');
+  const literal = (s: string) => s.replace(/-->|[<{]|\\(?=[nNh{}])/g, (m) => (m === '-->' ? `--${WJ}>` : m + WJ));
+  return cues.map((c, i) => `${i + 1}\n${stamp(c.startMs, ',')} --> ${stamp(c.endMs, ',')}\n${literal(c.text)}\n`).join('\n');
 }

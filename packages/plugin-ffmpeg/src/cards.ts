@@ -4,6 +4,7 @@ import path from 'node:path';
 import { ShowrunnerError } from '@showrunner/core';
 import { ffColor, filter } from './ffmpeg/args.js';
 import { type CardOptions, PLUGIN_NAME } from './options.js';
+import { plainText } from './text.js';
 
 /** Text of one title card after defaults. */
 export interface CardText {
@@ -68,9 +69,11 @@ export async function cardFilters(
   const { width: W, height: H, fps, frames } = opts;
   const titleSize = Math.round(H / 12);
   const subSize = Math.round(H / 26);
+  const title = plainText(text.title); // drawtext would draw control characters as boxes
+  const subtitle = text.subtitle && plainText(text.subtitle);
   const lines = [
-    ...wrapText(text.title, W * 0.84, titleSize, 3).map((t) => ({ t, size: titleSize })),
-    ...(text.subtitle ? wrapText(text.subtitle, W * 0.84, subSize, 2).map((t) => ({ t, size: subSize })) : []),
+    ...wrapText(title, W * 0.84, titleSize, 3).map((t) => ({ t, size: titleSize })),
+    ...(subtitle ? wrapText(subtitle, W * 0.84, subSize, 2).map((t) => ({ t, size: subSize })) : []),
   ];
   const heights = lines.map((l, i) => l.size * (i > 0 && lines[i - 1]!.size !== l.size ? 1.9 : 1.3));
   let y = (H - heights.reduce((a, b) => a + b, 0)) / 2;

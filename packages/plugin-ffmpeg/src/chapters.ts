@@ -1,5 +1,6 @@
 import { escapeMetadata } from './ffmpeg/args.js';
 import type { Shot } from './model.js';
+import { plainText } from './text.js';
 import type { Timeline } from './timeline.js';
 
 /** A chapter of the final file (ms), also reported in `merge/output.json`. */
@@ -20,7 +21,7 @@ export function buildChapters(shots: Shot[], timeline: Timeline): Chapter[] {
   if (timeline.introFrames) chapters.push({ title: 'Intro', startMs: 0, endMs: timeline.mainStartMs });
   for (const [k, shot] of shots.entries()) {
     const endMs = k + 1 < shots.length ? timeline.shotStartMs[k + 1]! : timeline.mainEndMs;
-    chapters.push({ title: shot.title, startMs: timeline.shotStartMs[k]!, endMs, stepId: shot.id });
+    chapters.push({ title: plainText(shot.title) || shot.id, startMs: timeline.shotStartMs[k]!, endMs, stepId: shot.id });
   }
   if (timeline.outroFrames) chapters.push({ title: 'Outro', startMs: timeline.mainEndMs, endMs: timeline.totalMs });
   return chapters

@@ -1,5 +1,5 @@
 import { audioGraph, SAMPLE_RATE } from './audio/mix.js';
-import { chain, filter, graph, input } from './ffmpeg/args.js';
+import { chain, filter, graph, runFile } from './ffmpeg/args.js';
 import type { Capabilities } from './ffmpeg/probe.js';
 import type { MergeModel } from './model.js';
 import type { ResolvedOptions, WebmOptions } from './options.js';
@@ -10,7 +10,10 @@ import type { ZoomSpan } from './zoom.js';
 /** Files the encode reads besides frames and clips, all written beforehand by the merge. */
 export interface EncodeFiles {
   concat: string;
+  /** SubRip captions: the soft mov_text track. */
   srt: string;
+  /** ASS captions escaped for libass: burned in. */
+  ass: string;
   /** ffmetadata with the title and chapters; absent when there is neither. */
   metadata?: string;
   /** Partial outputs, renamed by the merge when ffmpeg succeeded. */
@@ -46,14 +49,18 @@ export function encodeArgs(
   // An empty .srt is not a valid input: with no spoken line there is simply no caption track.
   const soft = plan.hasCaptions && (options.captions === 'soft' || options.captions === 'both');
   const burn = plan.hasCaptions && (options.captions === 'burn' || options.captions === 'both');
-  const inputs: string[] = input(files.concat, ['-f', 'concat', '-safe', '0']);
+  // Every input is a run file of a known format, read through the `file` protocol only. `-safe 0`:
+  // the frames live in the record stage's folder, so the script names them by absolute path, which
+  // safe mode refuses; each path was checked by readInput (inside the run folder, no control
+  // characters) and is quoted by quoteConcatPath.
+  const inputs: string[] = runFile(files.concat, 'concat', ['-safe', '0']);
   const audio = audioGraph(model.shots, timeline, 1, options.audioChannels);
-  for (const file of audio.files) inputs.push(...input(file));
+  for (const file of audio.files) inputs.push(...runFile(file, 'wav'));
   let next = 1 + audio.files.length;
   const subsInput = soft ? next++ : undefined;
-  if (soft) inputs.push(...input(files.srt));
+  if (soft) inputs.push(...runFile(files.srt, 'srt'));
   const metaInput = files.metadata ? next++ : undefined;
-  if (files.metadata) inputs.push(...input(files.metadata, ['-f', 'ffmetadata']));
+  if (files.metadata) inputs.push(...runFile(files.metadata, 'ffmetadata'));
 
   const chains = [chain(['0:v'], mainVideoFilters(model, timeline, plan.size, plan.zoom), ['main'])];
   const parts = ['main'];
@@ -72,7 +79,7 @@ export function encodeArgs(
   }
   if (burn) {
     chains.push(
-      chain([video], [filter('subtitles', { filename: files.srt, force_style: burnStyle(options.captionSize) })], ['burned']),
+      chain([video], [filter('subtitles', { filename: files.ass, force_style: burnStyle(options.captionSize) })], ['burned']),
     );
     video = 'burned';
   }

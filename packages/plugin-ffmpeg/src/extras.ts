@@ -1,6 +1,6 @@
 import { copyFile, rename } from 'node:fs/promises';
 import path from 'node:path';
-import { filter } from './ffmpeg/args.js';
+import { filter, runFile } from './ffmpeg/args.js';
 import { runFfmpeg } from './ffmpeg/spawn.js';
 import type { MergeModel } from './model.js';
 import type { GifOptions } from './options.js';
@@ -42,7 +42,19 @@ export async function writePoster(
       bin,
       what: 'the poster',
       signal,
-      args: ['-i', source, '-vf', scale, '-frames:v', '1', '-q:v', '2', '-f', 'mjpeg', part],
+      // image2 without patterns: a `%d` in the run folder's path is part of the name.
+      args: [
+        ...runFile(source, 'image2', ['-pattern_type', 'none']),
+        '-vf',
+        scale,
+        '-frames:v',
+        '1',
+        '-q:v',
+        '2',
+        '-f',
+        'mjpeg',
+        part,
+      ],
     });
   }
   await rename(part, file);
@@ -69,7 +81,16 @@ export async function writeGif(
     bin,
     what: 'the GIF palette',
     signal,
-    args: ['-i', mp4, '-vf', `${prep},${filter('palettegen', { stats_mode: 'diff' })}`, '-f', 'image2', palette],
+    args: [
+      ...runFile(mp4, 'mov'),
+      '-vf',
+      `${prep},${filter('palettegen', { stats_mode: 'diff' })}`,
+      '-f',
+      'image2',
+      '-update',
+      '1',
+      palette,
+    ],
   });
   const part = `${file}.part`;
   await runFfmpeg({
@@ -77,7 +98,8 @@ export async function writeGif(
     what: 'the GIF',
     signal,
     args: [
-      ...['-i', mp4, '-i', palette],
+      ...runFile(mp4, 'mov'),
+      ...runFile(palette, 'image2', ['-pattern_type', 'none']),
       ...[
         '-filter_complex',
         `[0:v]${prep}[v];[v][1:v]${filter('paletteuse', { dither: 'bayer', bayer_scale: 4, diff_mode: 'rectangle' })}`,

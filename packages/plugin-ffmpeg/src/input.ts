@@ -6,6 +6,7 @@ import { decodeWav } from './audio/wav.js';
 import { stepLabel } from './labels.js';
 import type { ClipAudio, MergeModel, Shot, SourceFrame } from './model.js';
 import { PLUGIN_NAME, type ResolvedOptions } from './options.js';
+import { hasLineControl } from './text.js';
 
 type Where = { step?: { index: number; id?: string }; file?: string; field?: string };
 
@@ -113,6 +114,10 @@ async function readFrames(list: MergeInput['recording']['frames'], ctx: StageCon
     const frame = list[i]!;
     const file = ctx.resolve(frame.path);
     const where = { file, field: `recording.frames.${i}` };
+    // Frames are named in the concat script line by line: a line break would add a directive.
+    if (hasLineControl(file)) {
+      throw invalid(`Frame ${i} (${JSON.stringify(frame.path)}) has a control character in its path.`, where, RERUN_RECORD);
+    }
     const info = await stat(file).catch(() => undefined);
     if (!info?.isFile()) throw invalid(`Frame ${i} (${frame.path}) is missing.`, where, RERUN_RECORD);
     if (info.size === 0) throw invalid(`Frame ${i} (${frame.path}) is empty.`, where, RERUN_RECORD);

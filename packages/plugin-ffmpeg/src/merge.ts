@@ -1,6 +1,7 @@
 import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type MergeInput, type MergeOutput, type OutputFile, ShowrunnerError, type StageContext } from '@showrunner/core';
+import { toAss } from './burn.js';
 import { buildCues, toSrt, toVtt } from './captions.js';
 import { cardFilters, findFont, introText, outroText } from './cards.js';
 import { buildChapters, type Chapter, toFfmetadata } from './chapters.js';
@@ -61,6 +62,8 @@ export async function merge(input: MergeInput, ctx: StageContext, options: Resol
   const cues = buildCues(model.shots, timeline);
   await writeFile(out('captions.vtt'), toVtt(cues));
   await writeFile(out('captions.srt'), toSrt(cues));
+  const ass = path.join(work, 'captions.ass');
+  await writeFile(ass, toAss(cues));
   const chapters = options.chapters ? buildChapters(model.shots, timeline) : [];
   const metadata = chapters.length || model.title ? path.join(work, 'chapters.ffmeta') : undefined;
   if (metadata) await writeFile(metadata, toFfmetadata(chapters, model.title));
@@ -69,7 +72,14 @@ export async function merge(input: MergeInput, ctx: StageContext, options: Resol
 
   const colors = { brand: options.brandColor, text: options.textColor };
   const card = (name: string, frames: number) => ({ name, ...size, fps: timeline.fps, frames, workDir: work, font });
-  const files = { concat, srt: out('captions.srt'), metadata, mp4: out('final.mp4.part'), webm: webm && out('final.webm.part') };
+  const files = {
+    concat,
+    srt: out('captions.srt'),
+    ass,
+    metadata,
+    mp4: out('final.mp4.part'),
+    webm: webm && out('final.webm.part'),
+  };
   const args = encodeArgs(
     model,
     timeline,

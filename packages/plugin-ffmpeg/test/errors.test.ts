@@ -1,11 +1,11 @@
-import { readdir, readFile, rm, truncate, writeFile } from 'node:fs/promises';
+import { readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import installer from '@ffmpeg-installer/ffmpeg';
 import { type RecordOutput, readRun, resolveConfig, runStage, ShowrunnerError, writeJson } from '@showrunner/core';
 import ffmpeg, { locateFfmpeg, probe } from '@showrunner/plugin-ffmpeg';
 import { describe, expect, it } from 'vitest';
 import { probeFile, toneWav } from './media.js';
-import { demoWith, framesFor, type ScenarioPlan, type StepPlan, tempDir, writeRun } from './scenario.js';
+import { demoWith, finalFiles, framesFor, type ScenarioPlan, type StepPlan, tempDir, writeRun } from './scenario.js';
 
 const clip = (ms: number, text: string) => ({ wav: toneWav({ ms, rate: 24_000, amp: 0.3 }), rate: 24_000, durationMs: ms, text });
 const steps: StepPlan[] = [
@@ -141,7 +141,7 @@ describe('ffmpeg discovery', () => {
     // ffmpeg 5.1 exits 0 after "Error writing trailer: File too large"; the plugin checks the file itself.
     expect(err?.message).toMatch(/(exited with code \d+ while writing final\.mp4|final\.mp4 is incomplete)/);
     expect(err?.message).toContain('File too large');
-    expect((await readdir(path.join(runDir, 'merge'))).filter((f) => f.startsWith('final'))).toEqual([]);
+    expect(await finalFiles(runDir)).toEqual([]);
   });
 
   it('a font file that does not exist is a config error, not a silent fallback', async () => {
@@ -191,7 +191,9 @@ describe('edge cases', () => {
     const probe = await probeFile(path.join(runDir, out.files[0]!.path));
     expect(probe.streams.map((s) => s.codec_type).filter((t) => t !== 'data')).toEqual(['video', 'audio']); // data: the chapter track
     expect(probe.streams[1]).toMatchObject({ codec_name: 'aac', channels: 1 });
-    expect(await readFile(path.join(runDir, 'merge', 'captions.vtt'), 'utf8')).toBe('WEBVTT\n\n');
+    expect(await readFile(path.join(path.dirname(path.join(runDir, out.files[0]!.path)), 'captions.vtt'), 'utf8')).toBe(
+      'WEBVTT\n\n',
+    );
   });
 });
 

@@ -1,10 +1,9 @@
 import { readdir, readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { type HookPlugin, resolveConfig, runStage, type ShowrunnerError } from '@showrunner/core';
 import ffmpeg from '@showrunner/plugin-ffmpeg';
 import { describe, expect, it } from 'vitest';
 import { toneWav } from './media.js';
-import { demoWith, framesFor, type ScenarioPlan, type StepPlan, tempDir, writeRun } from './scenario.js';
+import { demoWith, finalFiles, framesFor, type ScenarioPlan, type StepPlan, tempDir, writeRun } from './scenario.js';
 
 // Long enough (20 s, slow preset) that the encode is certainly still running when it is stopped.
 const clip = (ms: number) => ({ wav: toneWav({ ms, rate: 24_000, amp: 0.3 }), rate: 24_000, durationMs: ms, text: 'A line.' });
@@ -55,7 +54,7 @@ describe('an interrupted encode', () => {
     expect(killed).toBeDefined();
     expect(err).toMatchObject({ code: 'SR_FFMPEG_FAILED', stage: 'merge' });
     expect(err.message).toContain('killed by SIGKILL');
-    expect((await readdir(path.join(runDir, 'merge'))).filter((f) => f.startsWith('final'))).toEqual([]);
+    expect(await finalFiles(runDir)).toEqual([]);
   });
 
   it('cancelled: SR_ABORTED, ffmpeg is stopped, no final.mp4', async () => {
@@ -72,6 +71,6 @@ describe('an interrupted encode', () => {
     expect(err).toMatchObject({ code: 'SR_ABORTED', stage: 'merge' });
     expect(pid).toBeDefined();
     expect(await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => 'gone')).toBe('gone');
-    expect((await readdir(path.join(runDir, 'merge'))).filter((f) => f.startsWith('final'))).toEqual([]);
+    expect(await finalFiles(runDir)).toEqual([]);
   });
 });

@@ -93,7 +93,7 @@ describe.each(BUILDS)('polish options with $name', (build) => {
   });
 
   it('paints the cards in the brand colour with text, zooms smoothly without cropping the cursor, burns captions', async () => {
-    const cues = parseVtt(await readFile(path.join(runDir, 'merge', 'captions.vtt'), 'utf8'));
+    const cues = parseVtt(await readFile(path.join(path.dirname(mp4), 'captions.vtt'), 'utf8'));
     const cueAt = (ms: number) => cues.some((c) => ms >= c.startMs && ms < c.endMs);
     const cursor: { n: number; width: number }[] = [];
     const burned: { n: number; rows: number }[] = [];
@@ -161,13 +161,13 @@ describe.each(BUILDS)('polish options with $name', (build) => {
     const probe = await probeFile(mp4);
     expect(probe.streams.map((s) => s.codec_name)).toEqual(expect.arrayContaining(['h264', 'aac', 'mov_text']));
     expect(out.files.map((f) => f.role)).toEqual(['video', 'captions', 'subtitles', 'poster', 'gif', 'webm']);
-    const gif = await probeFile(path.join(runDir, 'merge', 'final.gif'));
+    const gif = await probeFile(path.join(path.dirname(mp4), 'final.gif'));
     expect(gif.streams[0]).toMatchObject({ codec_name: 'gif', width: 320, height: 180 });
     expect(Number(gif.format.duration)).toBeCloseTo(10.2, 0);
-    const webm = await probeFile(path.join(runDir, 'merge', 'final.webm'));
+    const webm = await probeFile(path.join(path.dirname(mp4), 'final.webm'));
     expect(webm.streams.map((s) => s.codec_name)).toEqual(['vp9', 'opus']);
     expect(Number(webm.format.duration)).toBeCloseTo(10.2, 0);
-    const poster = await probeFile(path.join(runDir, 'merge', 'poster.jpg'));
+    const poster = await probeFile(path.join(path.dirname(mp4), 'poster.jpg'));
     expect(poster.streams[0]).toMatchObject({ width: W, height: H });
   });
 });

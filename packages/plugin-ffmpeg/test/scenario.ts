@@ -1,6 +1,6 @@
 // Builds run folders the way the tts and record stages would leave them: demo.json, record/output.json
 // with JPEG frames at irregular times, tts/output.json with WAV clips. No other plugin is needed.
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
@@ -18,6 +18,12 @@ import {
 import { type FrameSpec, type Look, writeFrames } from './media.js';
 
 export const tempDir = (prefix = 'sr-ffmpeg-') => mkdtemp(path.join(tmpdir(), prefix));
+
+/** Files named `final.*` anywhere under the run's merge folder (every attempt's folder included). */
+export async function finalFiles(runDir: string): Promise<string[]> {
+  const all = await readdir(path.join(runDir, 'merge'), { recursive: true }).catch(() => []);
+  return all.filter((f) => path.basename(f).startsWith('final'));
+}
 
 /** A performed (or skipped) step with its clip. */
 export interface StepPlan {

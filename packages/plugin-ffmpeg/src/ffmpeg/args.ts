@@ -1,3 +1,5 @@
+import { hasLineControl, plainText } from '../text.js';
+
 /**
  * Small typed builders for ffmpeg argument arrays and filtergraph text. Every value that reaches a
  * filtergraph goes through {@link escapeFilterValue}, so paths and texts with quotes, colons or
@@ -46,16 +48,30 @@ export function chain(inputs: string[], filters: string[], outputs: string[]): s
 /** A whole filtergraph from its chains. */
 export const graph = (chains: string[]): string => chains.join(';\n');
 
-/** `-i` with input options before it. */
-export function input(file: string, options: string[] = []): string[] {
-  return [...options, '-i', file];
+/**
+ * `-i` for a file of the run folder, read as `format` and through the `file` protocol only: the
+ * files nested in it (concat entries) may then be neither URLs nor `data:`/`crypto:` ones.
+ */
+export function runFile(file: string, format: string, options: string[] = []): string[] {
+  return ['-protocol_whitelist', 'file', '-f', format, ...options, '-i', file];
 }
 
-/** ffmetadata escaping: `=`, `;`, `#`, `\` and newlines get a backslash. */
-export const escapeMetadata = (value: string): string => value.replace(/[=;#\\\n]/g, (c) => `\\${c}`);
+/**
+ * ffmetadata value: control characters become spaces first (ffmpeg ends a line at `\n` or `\r`
+ * and a value at `\0`, so they could add keys or chapters), then `=`, `;`, `#` and `\` get a
+ * backslash.
+ */
+export const escapeMetadata = (value: string): string => plainText(value).replace(/[=;#\\]/g, (c) => `\\${c}`);
 
-/** A path inside an ffconcat `file '...'` line. */
-export const quoteConcatPath = (file: string): string => `'${file.replace(/'/g, `'\\''`)}'`;
+/**
+ * A path inside an ffconcat `file '...'` line: single-quoted, a quote written as `'\''`. The
+ * demuxer reads the script line by line, so a path with a line break or another control character
+ * could add directives: refused (the merge checks frame paths first, with a coded error).
+ */
+export function quoteConcatPath(file: string): string {
+  if (hasLineControl(file)) throw new RangeError(`concat path with a control character: ${JSON.stringify(file)}`);
+  return `'${file.replace(/'/g, `'\\''`)}'`;
+}
 
 /** `#rrggbb` or `rrggbb` → ffmpeg colour `0xRRGGBB`. */
 export const ffColor = (hex: string): string => `0x${hex.replace(/^#/, '').toUpperCase()}`;
