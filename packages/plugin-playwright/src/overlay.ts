@@ -1,5 +1,6 @@
 import type { Locator, Page } from 'playwright-core';
 import { type OverlayApi, type OverlayBox, type OverlayConfig, overlayMain, SENSITIVE_ATTR } from './overlay-page.js';
+import { SensitiveBoxes } from './sensitive-boxes.js';
 
 export { type OverlayBox, type OverlayConfig, SENSITIVE_ATTR } from './overlay-page.js';
 
@@ -73,8 +74,14 @@ export class Overlay {
     await this.call({ name: 'nudge', args: [] });
   }
 
-  /** Blur these elements in every later frame (they keep the mark until their document goes away). */
+  /**
+   * Blur these elements in every later frame, whatever the page does to them: while the page is
+   * captured, the recorder tracks their boxes and blurs the frames itself (sensitive-boxes.ts); the
+   * attribute's CSS blur is the first layer. Resolves once they are tracked.
+   */
   static async markSensitive(locator: Locator): Promise<void> {
+    const tracker = SensitiveBoxes.for(locator.page());
+    if (tracker) return tracker.mark(locator);
     await locator.evaluateAll((els, attr) => {
       for (const el of els) el.setAttribute(attr, '');
     }, SENSITIVE_ATTR);
