@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { isShowrunnerError, ShowrunnerError } from '@showrunner/core';
 import { Command, CommanderError, Option } from 'commander';
 import { init } from './commands/init.js';
 import { formatSummary, plan, planAndRecord, type RunFlags, record } from './commands/record.js';
@@ -72,7 +73,12 @@ export async function main(
     .action(async (files: string[]) => {
       const errors = await validate(await config('validate'), files, io.cwd, out);
       for (const err of errors) process.stderr.write(`${formatError(err, global.debug)}\n`);
-      if (errors.length) throw errors[0];
+      if (errors.length) {
+        // Each error is printed above; end with one line that carries the first one's code (and exit code).
+        const first = errors[0];
+        const code = isShowrunnerError(first) ? first.code : 'SR_DEMO_INVALID';
+        throw new ShowrunnerError(code, `${errors.length} file${errors.length === 1 ? '' : 's'} failed validation.`);
+      }
     });
 
   program

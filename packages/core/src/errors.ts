@@ -84,8 +84,9 @@ const BRAND = Symbol.for('showrunner.error');
 
 export class ShowrunnerError extends Error implements ErrorWhere {
   /**
-   * `instanceof` checks a brand, not the prototype: a config loaded through tsx gets its own copy of
-   * this module (and so of this class), and errors thrown by its plugins must still be recognised.
+   * `instanceof` checks a brand, not the prototype. The CLI loads configs into the host's module graph
+   * (one copy of core), but a `.ts` config in a CommonJS project is still compiled by tsx's require hook
+   * into a second, CommonJS copy of this module, and errors thrown by its plugins must be recognised.
    */
   static override [Symbol.hasInstance](value: unknown): boolean {
     return typeof value === 'object' && value !== null && BRAND in value;

@@ -175,7 +175,7 @@ export function formatSummary(s: RunSummary, cwd: string): string {
   const mb = s.sizeBytes === undefined ? '?' : (s.sizeBytes / 1e6).toFixed(1);
   const secs = (ms?: number) => (ms === undefined ? '?' : `${(ms / 1000).toFixed(1)}s`);
   const times = Object.entries(s.stageMs).map(([stage, ms]) => `${stage} ${secs(ms)}`);
-  return [
+  const lines = [
     `✔ ${s.video ? path.relative(cwd, s.video) || s.video : s.url}`,
     `  ${secs(s.durationMs)} of video · ${mb} MB · ${steps.filter((x) => x === 'done').length} steps${skipped ? ` (${skipped} skipped)` : ''}`,
     `  time: ${[...times, `total ${secs(s.totalMs)}`].join(' · ')}${s.reused.length ? ` (reused: ${s.reused.join(', ')})` : ''}`,
@@ -184,5 +184,6 @@ export function formatSummary(s: RunSummary, cwd: string): string {
       .filter((f) => f.role !== 'video')
       .map((f) => `  ${f.role}: ${f.url.startsWith('file:') ? path.relative(cwd, fileURLToPath(f.url)) : f.url}`),
     `  run folder: ${path.relative(cwd, s.runDir)}`,
-  ].join('\n');
+  ];
+  return clean(lines.join('\n')); // storage URLs and titles may come from a plugin or a page
 }

@@ -1,5 +1,6 @@
 import { isCancel, log, select, text } from '@clack/prompts';
 import { type Decider, planStep, type ResolvedConfig } from '@showrunner/core';
+import { clean } from './clean.js';
 import { formatError } from './errors.js';
 import type { PromptIo } from './review.js';
 
@@ -39,7 +40,9 @@ export function terminalDecide(config: ResolvedConfig, runDir: string, pause: ()
           snapshot: failure.snapshot,
         });
         log.info(
-          `Replacing it with: ${replace.map((s) => `${s.action} ${JSON.stringify(s.target ?? s.value ?? '')}`).join('; ')}`,
+          clean(
+            `Replacing it with: ${replace.map((s) => `${s.action} ${JSON.stringify(s.target ?? s.value ?? '')}`).join('; ')}`,
+          ),
           opts,
         );
         return { replace };

@@ -16,7 +16,7 @@ export interface Refusal {
   host: string;
   port: number;
   address?: string;
-  /** The address class (`loopback`, `private`, `linkLocal`, ...) or `not on the allow-list`. */
+  /** The address class that was refused: `loopback`, `private`, `linkLocal`, `carrierGradeNat`, ... */
   reason: string;
 }
 

@@ -4,12 +4,12 @@ import { DemoSchema, StepSchema } from './demo.js';
 /**
  * Every path stored in a run folder's JSON is relative to the run folder, so the folder can move; it
  * never climbs out of it (no `..` segment, not absolute, no NUL), so a folder from elsewhere (an upload,
- * another machine) cannot point core at other files.
+ * another machine) cannot point core at other files; no control characters (they break ffmpeg's lists).
  */
 const RunPath = z
   .string()
   .min(1)
-  .refine((p) => !/^([/\\]|[a-z]:)/i.test(p) && !p.split(/[/\\]/).includes('..') && !p.includes('\0'), {
+  .refine((p) => !/^([/\\]|[a-z]:)/i.test(p) && !p.split(/[/\\]/).includes('..') && !/[\u0000-\u001f\u007f]/.test(p), {
     message: 'a run path is relative to the run folder and stays inside it',
   });
 const Ms = z.number().nonnegative();
