@@ -8,10 +8,10 @@ import { isGone, sleep } from './util.js';
  * `resolved` value can be pasted into `page.locator(...)` as is.
  */
 export interface Candidate {
-  strategy: 'resolved' | 'role' | 'label' | 'placeholder' | 'text' | 'testId' | 'css';
+  strategy: 'resolved' | 'role' | 'label' | 'placeholder' | 'ariaLabel' | 'title' | 'text' | 'testId' | 'css';
   /** Case-insensitive substring match (Playwright's default for getBy*). */
   loose: string;
-  /** Exact, case-sensitive match; tried when the loose one matches several elements. */
+  /** Exact, case-sensitive match; every candidate's exact form is tried before any loose one. */
   exact?: string;
 }
 
@@ -22,17 +22,41 @@ export interface ResolvedTarget {
   locator: Locator;
 }
 
-/** Roles tried for a `name` given without a role (interactive ones first). */
-const NAMED_ROLES = ['button', 'link', 'textbox', 'checkbox', 'radio', 'combobox', 'tab', 'menuitem', 'switch', 'option'];
+/** Roles tried for a `name` given without a role: the interactive ones, the commonest first. */
+const NAMED_ROLES = [
+  'button',
+  'link',
+  'textbox',
+  'searchbox',
+  'checkbox',
+  'radio',
+  'combobox',
+  'spinbutton',
+  'slider',
+  'tab',
+  'menuitem',
+  'menuitemcheckbox',
+  'menuitemradio',
+  'switch',
+  'option',
+  'treeitem',
+];
 
 const VISIBLE = ' >> visible=true';
 const quoteAttr = (value: string, exact: boolean) => `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"${exact ? 's' : 'i'}`;
 const quoteText = (value: string, exact: boolean) => `${JSON.stringify(value)}${exact ? 's' : 'i'}`;
+const attr = (strategy: Candidate['strategy'], name: string, value: string): Candidate => ({
+  strategy,
+  loose: `internal:attr=[${name}=${quoteAttr(value, false)}]`,
+  exact: `internal:attr=[${name}=${quoteAttr(value, true)}]`,
+});
 
 /**
  * Every selector to try for a target, in order: the cached `resolved` selector, role+name, label,
- * placeholder, text, testId, css. A lone `name`, `label` or `text` (no role) also stands for the
- * other two, so `{ text: "Sign in" }` still finds a button named "Sign in".
+ * placeholder, text, testId, css. A lone `name`, `label` or `text` (no role: from the script
+ * parser's `type "x" into "Search"` or a model) is tried the way a person names an element: as an
+ * accessible name over the interactive roles, a label, a placeholder, an `aria-label`, a `title`,
+ * then visible text.
  */
 export function candidates(target: Target | undefined, resolved?: string): Candidate[] {
   const list: Candidate[] = [];
@@ -59,14 +83,9 @@ export function candidates(target: Target | undefined, resolved?: string): Candi
       loose: `internal:label=${quoteText(label, false)}`,
       exact: `internal:label=${quoteText(label, true)}`,
     });
-  if (target.placeholder) {
-    const p = target.placeholder;
-    list.push({
-      strategy: 'placeholder',
-      loose: `internal:attr=[placeholder=${quoteAttr(p, false)}]`,
-      exact: `internal:attr=[placeholder=${quoteAttr(p, true)}]`,
-    });
-  }
+  const placeholder = target.placeholder ?? lone;
+  if (placeholder) list.push(attr('placeholder', 'placeholder', placeholder));
+  if (lone) list.push(attr('ariaLabel', 'aria-label', lone), attr('title', 'title', lone));
   if (text)
     list.push({
       strategy: 'text',
@@ -97,26 +116,52 @@ async function visibleCount(page: Page, selector: string): Promise<number> {
   }
 }
 
-/** The selector one candidate yields now, or undefined when it matches no visible element. */
-async function tryCandidate(page: Page, c: Candidate): Promise<string | undefined> {
-  if (c.strategy === 'resolved') {
-    const n = await visibleCount(page, c.loose);
-    if (n === 0) return undefined;
-    if (n > 1) return `${c.loose}${VISIBLE} >> nth=0`;
-    return c.loose.includes('visible=true') ? c.loose : c.loose + VISIBLE;
-  }
-  const loose = await visibleCount(page, c.loose);
-  if (loose === 0) return undefined;
-  if (loose === 1) return c.loose + VISIBLE;
-  const exact = c.exact ? await visibleCount(page, c.exact) : 0;
-  const base = exact > 0 ? c.exact! : c.loose;
-  return exact === 1 ? base + VISIBLE : `${base}${VISIBLE} >> nth=0`;
+/** A selector for the first visible match of `selector`, or undefined when nothing visible matches. */
+async function firstVisible(page: Page, selector: string): Promise<string | undefined> {
+  const n = await visibleCount(page, selector);
+  if (n === 0) return undefined;
+  const visible = selector.includes('visible=true') ? selector : selector + VISIBLE;
+  return n === 1 ? visible : `${visible} >> nth=0`;
 }
 
 /**
- * Find a step's element: poll every candidate in order until one matches a visible element or
- * `timeoutMs` passes (elements may appear late, e.g. in a dialog that is opening). Called by the
- * step runner, once per attempt. Throws SR_STEP_TARGET_NOT_FOUND listing what was tried.
+ * One pass over the candidates, in order: their exact forms (and those without one) in the first
+ * pass, their loose forms in the second. Runs of role candidates are asked as one union first, so a
+ * name no role has costs one query instead of sixteen.
+ */
+async function pass(page: Page, list: Candidate[], exact: boolean): Promise<ResolvedTarget | undefined> {
+  const selectorOf = (c: Candidate) => (exact ? (c.exact ?? c.loose) : c.exact ? c.loose : undefined);
+  for (let i = 0; i < list.length; i++) {
+    const roles: Candidate[] = [];
+    while (list[i + roles.length]?.strategy === 'role' && list[i + roles.length]?.exact) roles.push(list[i + roles.length]!);
+    if (roles.length > 1) {
+      const union = roles
+        .map((c) => page.locator(selectorOf(c)!))
+        .reduce((a, b) => a.or(b))
+        .filter({ visible: true });
+      const any = await union.count().catch((err: unknown) => {
+        if (isGone(err)) throw err;
+        return 0;
+      });
+      if (any === 0) {
+        i += roles.length - 1;
+        continue;
+      }
+    }
+    const c = list[i]!;
+    const selector = selectorOf(c);
+    const found = selector ? await firstVisible(page, selector) : undefined;
+    if (found) return { strategy: c.strategy, selector: found, locator: page.locator(found) };
+  }
+  return undefined;
+}
+
+/**
+ * Find a step's element: poll the candidates until one matches a visible element or `timeoutMs`
+ * passes (elements may appear late, e.g. in a dialog that is opening). Best match first: the cached
+ * selector, then every strategy's exact match, then every strategy's loose match, so "Save" finds
+ * the link named "Save" before the button named "Save draft". Called by the step runner, once per
+ * attempt. Throws SR_STEP_TARGET_NOT_FOUND listing what was tried.
  */
 export async function resolveTarget(
   page: Page,
@@ -127,10 +172,8 @@ export async function resolveTarget(
   const list = candidates(target, resolved);
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    for (const c of list) {
-      const selector = await tryCandidate(page, c);
-      if (selector) return { strategy: c.strategy, selector, locator: page.locator(selector) };
-    }
+    const found = (await pass(page, list, true)) ?? (await pass(page, list, false));
+    if (found) return found;
     if (Date.now() >= deadline) break;
     await sleep(Math.min(150, Math.max(0, deadline - Date.now())));
   }

@@ -219,8 +219,9 @@ describe('recovery', () => {
     expect(failures).toHaveLength(0);
     const out = await recordOutput(runDir);
     expect(out.steps.map((s) => s.step.resolved)).toEqual([
-      'internal:role=textbox[name="Email"i] >> visible=true',
-      'internal:role=textbox[name="Password"i] >> visible=true',
+      // Healed with the best match: exact before loose.
+      'internal:role=textbox[name="Email"s] >> visible=true',
+      'internal:role=textbox[name="Password"s] >> visible=true',
       'css=button[type=submit] >> visible=true', // the cached one still works: kept
     ]);
   });

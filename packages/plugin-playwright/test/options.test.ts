@@ -94,10 +94,12 @@ describe('target candidates', () => {
     });
   });
 
-  it('tries a lone name, label or text as the other two', () => {
+  it('tries a lone name, label or text the way a person names an element: name, label, placeholder, aria-label, title, text', () => {
     const strategies = (t: Parameters<typeof candidates>[0]) => [...new Set(candidates(t).map((c) => c.strategy))];
-    expect(strategies({ text: 'Sign in' })).toEqual(['role', 'label', 'text']);
-    expect(strategies({ label: 'Email' })).toEqual(['role', 'label', 'text']);
+    const lone = ['role', 'label', 'placeholder', 'ariaLabel', 'title', 'text'];
+    expect(strategies({ text: 'Sign in' })).toEqual(lone);
+    expect(strategies({ label: 'Email' })).toEqual(lone);
+    expect(strategies({ name: 'Search products' })).toEqual(lone);
     expect(strategies({ role: 'link', name: 'Docs' })).toEqual(['role']);
   });
 });
