@@ -150,9 +150,16 @@ export function trackerMain(cfg: TrackerConfig): void {
   const observed = new WeakSet<Node>();
   const scan = (root: Element | Document | ShadowRoot) => {
     if (root instanceof Element && root.matches(SELECTOR)) track(root, root.hasAttribute(cfg.attr));
-    for (const el of root.querySelectorAll(SELECTOR)) track(el, el.hasAttribute(cfg.attr));
-    for (const el of root.querySelectorAll('*')) if (el.shadowRoot) watch(el.shadowRoot);
+    root.querySelectorAll(SELECTOR).forEach((el) => {
+      track(el, el.hasAttribute(cfg.attr));
+    });
+    sweep(root);
   };
+  // forEach, not for-of: NodeList iteration needs the DOM iterable typings, which not every build has.
+  const sweep = (root: Element | Document | ShadowRoot) =>
+    root.querySelectorAll('*').forEach((el) => {
+      if (el.shadowRoot) watch(el.shadowRoot);
+    });
   const mo = new MutationObserver((records) => {
     for (const r of records) {
       if (r.type === 'attributes' && r.target instanceof Element) {
@@ -161,7 +168,9 @@ export function trackerMain(cfg: TrackerConfig): void {
         if (r.attributeName === cfg.attr) track(el, true);
         else if (el instanceof HTMLInputElement && el.type === 'password') track(el, false);
       } else {
-        for (const node of r.addedNodes) if (node instanceof Element) scan(node);
+        r.addedNodes.forEach((node) => {
+          if (node instanceof Element) scan(node);
+        });
       }
     }
     if (tracked.size) tick(false); // before the update that paints the change
@@ -208,7 +217,5 @@ export function trackerMain(cfg: TrackerConfig): void {
   tick(true);
   requestAnimationFrame(loop);
   // Shadow roots attached after their host was inserted are found by a slow sweep.
-  setInterval(() => {
-    for (const el of document.querySelectorAll('*')) if (el.shadowRoot) watch(el.shadowRoot);
-  }, 1_000);
+  setInterval(() => sweep(document), 1_000);
 }
