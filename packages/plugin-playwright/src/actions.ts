@@ -1,12 +1,16 @@
-import { type Box, ShowrunnerError, type Step } from '@showrunner/core';
+import { type Box, type RunPolicy, redactUrl, ShowrunnerError, type Step } from '@showrunner/core';
 import type { Locator, Page } from 'playwright-core';
+import { checkTarget } from './navigation.js';
 import type { ResolvedOptions } from './options.js';
 import { Overlay } from './overlay.js';
 import { parseScroll, revealSmoothly, smoothScroll } from './scroll.js';
-import type { Secrets } from './secrets.js';
+import { Secrets } from './secrets.js';
 import { type NetworkTracker, settle } from './settle.js';
 import { resolveTarget } from './targets.js';
-import { sleep } from './util.js';
+import { abortable, sleep } from './util.js';
+
+/** Characters typed per keyboard call: a cut-short attempt stops typing within one chunk. */
+const TYPING_CHUNK = 8;
 
 /** What an action needs from the recording session. One per run, used serially. */
 export interface ActionContext {
@@ -15,6 +19,15 @@ export interface ActionContext {
   network: NetworkTracker;
   options: ResolvedOptions;
   secrets: Secrets;
+  /** The run's guards: every `goto` is checked against them right before the browser navigates. */
+  policy: RunPolicy;
+  /** The demo's start URL (the base of the navigation policy). */
+  start: string;
+  /**
+   * Aborts when the current attempt must end now (cancel, recording deadline, refused navigation,
+   * crash); set by the step runner before each attempt. Every wait of an action ends on it.
+   */
+  signal: AbortSignal;
   /** Absolute URL of a `goto` value (a path resolves against the base URL). */
   resolveUrl(value: string): string;
   /** URL the last `goto` loaded successfully (a failed one must not count as "already there"). */
@@ -46,57 +59,67 @@ interface Reached {
 export async function perform(step: Step, index: number, ax: ActionContext): Promise<ActionResult> {
   const { page, overlay } = ax;
   const timeout = ax.options.actionTimeoutMs;
+  // Each call of the page ends the action at once when the attempt is cut short.
+  const live = <T>(work: Promise<T>) => abortable(work, ax.signal);
   // Only a goto straight after loading that page is skipped; after any other step it reloads.
   if (step.action !== 'goto') ax.loaded = undefined;
   switch (step.action) {
-    case 'goto':
-      await goto(ax, ax.resolveUrl(String(step.value)));
+    case 'goto': {
+      const url = ax.resolveUrl(String(step.value));
+      checkTarget(ax.policy, ax.start, url, { step, index });
+      await goto(ax, url);
       return {};
+    }
     case 'click': {
       const at = await reach(step, ax, true);
-      await overlay.ring();
-      await at.locator.click({ timeout });
+      await live(overlay.ring());
+      await live(at.locator.click({ timeout }));
       return done(at, ax);
     }
     case 'fill': {
       const at = await reach(step, ax, true);
-      const text = ax.secrets.value(step, index) ?? '';
-      await overlay.ring();
-      await at.locator.click({ timeout });
-      await at.locator.fill('', { timeout });
+      const text = ax.secrets.value(step) ?? '';
+      await live(overlay.ring());
+      await live(at.locator.click({ timeout }));
+      await live(at.locator.fill('', { timeout }));
       const delay = Math.min(ax.options.typingDelayMs, Math.floor(ax.options.maxTypingMs / Math.max(1, text.length)));
-      if (delay > 0) await at.locator.pressSequentially(text, { delay, timeout: timeout + delay * text.length });
-      else await at.locator.fill(text, { timeout });
+      if (delay > 0) {
+        const chars = [...text];
+        for (let i = 0; i < chars.length; i += TYPING_CHUNK) {
+          const chunk = chars.slice(i, i + TYPING_CHUNK).join('');
+          await live(at.locator.pressSequentially(chunk, { delay, timeout: timeout + delay * chunk.length }));
+        }
+      } else await live(at.locator.fill(text, { timeout }));
       return done(at, ax);
     }
     case 'press': {
       const key = String(step.value);
       if (step.target) {
         const at = await reach(step, ax, true);
-        await at.locator.press(key, { timeout });
+        await live(at.locator.press(key, { timeout }));
         return done(at, ax);
       }
-      await page.keyboard.press(key);
-      await settle(page, ax.network, ax.options.settleTimeoutMs);
+      await live(page.keyboard.press(key));
+      await settle(page, ax.network, ax.options.settleTimeoutMs, ax.signal);
       return {};
     }
     case 'hover': {
       const at = await reach(step, ax, true);
-      await at.locator.hover({ timeout });
+      await live(at.locator.hover({ timeout }));
       return done(at, ax);
     }
     case 'select': {
       const at = await reach(step, ax, true);
-      await overlay.ring();
-      await select(at.locator, String(step.value), ax);
+      await live(overlay.ring());
+      await live(select(at.locator, String(step.value), ax));
       return done(at, ax);
     }
     case 'check': {
       const at = await reach(step, ax, true);
-      await overlay.ring();
+      await live(overlay.ring());
       const on = String(step.value ?? 'true').toLowerCase() !== 'false';
-      if (on) await at.locator.check({ timeout });
-      else await at.locator.uncheck({ timeout });
+      if (on) await live(at.locator.check({ timeout }));
+      else await live(at.locator.uncheck({ timeout }));
       return done(at, ax);
     }
     case 'scroll': {
@@ -108,41 +131,45 @@ export async function perform(step: Step, index: number, ax: ActionContext): Pro
         });
       }
       if (!step.target) {
-        await smoothScroll(page, amount);
+        await live(smoothScroll(page, amount));
         return {};
       }
       const at = await reach(step, ax, false);
-      if (step.value !== undefined) await smoothScroll(page, amount, at.locator);
+      if (step.value !== undefined) await live(smoothScroll(page, amount, at.locator));
       return done(at, ax);
     }
     case 'wait': {
       const ms = typeof step.value === 'string' ? Number(step.value) : undefined;
       if (!step.target) {
-        await sleep(ms ?? 0);
+        await sleep(ms ?? 0, ax.signal);
         return {};
       }
-      const found = await resolveTarget(page, step.target, step.resolved, ms ?? ax.options.stepTimeoutMs);
-      return { resolved: found.selector, strategy: found.strategy, box: await boxOf(found.locator, page) };
+      const found = await live(resolveTarget(page, step.target, step.resolved, ms ?? ax.options.stepTimeoutMs));
+      return { resolved: found.selector, strategy: found.strategy, box: await live(boxOf(found.locator, page)) };
     }
   }
 }
 
-/** Find the target, mark it sensitive when asked, reveal it, frame it and glide the cursor to it. */
+/**
+ * Find the target, mark it sensitive when asked (or when the step types a secret), reveal it,
+ * frame it and glide the cursor to it.
+ */
 async function reach(step: Step, ax: ActionContext, glide: boolean): Promise<Reached> {
   const { page, overlay } = ax;
-  const found = await resolveTarget(page, step.target, step.resolved, ax.options.stepTimeoutMs);
-  if (step.sensitive) await Overlay.markSensitive(found.locator);
-  await revealSmoothly(found.locator);
-  const box = await boxOf(found.locator, page);
-  await overlay.highlight(box ?? null);
-  if (glide && box) await overlay.glide(Math.round(box.x + box.width / 2), Math.round(box.y + box.height / 2));
+  const live = <T>(work: Promise<T>) => abortable(work, ax.signal);
+  const found = await live(resolveTarget(page, step.target, step.resolved, ax.options.stepTimeoutMs));
+  if (step.sensitive || Secrets.isSecret(step)) await live(Overlay.markSensitive(found.locator));
+  await live(revealSmoothly(found.locator));
+  const box = await live(boxOf(found.locator, page));
+  await live(overlay.highlight(box ?? null));
+  if (glide && box) await live(overlay.glide(Math.round(box.x + box.width / 2), Math.round(box.y + box.height / 2)));
   return { locator: found.locator, resolved: found.selector, strategy: found.strategy, box };
 }
 
 /** After a targeted action: let the page settle, drop the highlight, report selector and box. */
 async function done(at: Reached, ax: ActionContext): Promise<ActionResult> {
-  await settle(ax.page, ax.network, ax.options.settleTimeoutMs);
-  await ax.overlay.highlight(null);
+  await settle(ax.page, ax.network, ax.options.settleTimeoutMs, ax.signal);
+  await abortable(ax.overlay.highlight(null), ax.signal);
   return { resolved: at.resolved, strategy: at.strategy, box: at.box };
 }
 
@@ -167,15 +194,19 @@ async function boxOf(locator: Locator, page: Page): Promise<Box | undefined> {
 export async function goto(ax: ActionContext, url: string): Promise<void> {
   if (ax.loaded && sameUrl(ax.page.url(), url) && sameUrl(ax.loaded, url)) return;
   ax.loaded = undefined;
-  const response = await ax.page.goto(url, { waitUntil: 'load', timeout: ax.options.navigationTimeoutMs });
+  const response = await abortable(ax.page.goto(url, { waitUntil: 'load', timeout: ax.options.navigationTimeoutMs }), ax.signal);
   if (response && response.status() >= 400) {
-    throw new ShowrunnerError('SR_STEP_NAVIGATION', `${url} answered HTTP ${response.status()} ${response.statusText()}.`, {
-      stage: 'record',
-      hint: 'Check the URL and that the app is running and serving it.',
-    });
+    throw new ShowrunnerError(
+      'SR_STEP_NAVIGATION',
+      `${redactUrl(url)} answered HTTP ${response.status()} ${response.statusText()}.`,
+      {
+        stage: 'record',
+        hint: 'Check the URL and that the app is running and serving it.',
+      },
+    );
   }
   ax.loaded = url;
-  await settle(ax.page, ax.network, ax.options.settleTimeoutMs);
+  await settle(ax.page, ax.network, ax.options.settleTimeoutMs, ax.signal);
 }
 
 /**
@@ -190,8 +221,11 @@ async function select(locator: Locator, wanted: string, ax: ActionContext): Prom
   if (!options) {
     await locator.click({ timeout });
     const find = ax.options.stepTimeoutMs;
-    const option = await resolveTarget(ax.page, { role: 'option', name: wanted }, undefined, find).catch(() =>
-      resolveTarget(ax.page, { text: wanted }, undefined, find),
+    const option = await abortable(
+      resolveTarget(ax.page, { role: 'option', name: wanted }, undefined, find).catch(() =>
+        resolveTarget(ax.page, { text: wanted }, undefined, find),
+      ),
+      ax.signal,
     );
     await ax.overlay.glide(...(await centerOf(option.locator)));
     await option.locator.click({ timeout });

@@ -1,10 +1,11 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { type ErrorCode, ShowrunnerError, type StageContext, type Step } from '@showrunner/core';
+import { type ErrorCode, redactUrl, ShowrunnerError, type StageContext, type Step } from '@showrunner/core';
 import type { Page } from 'playwright-core';
+import { maskedSnapshot } from './mask.js';
+import { SENSITIVE_ATTR } from './overlay.js';
 import type { Secrets } from './secrets.js';
-import { maskedSnapshot } from './snapshot.js';
-import { isGone } from './util.js';
+import { abortable, isGone } from './util.js';
 
 /** A classified step error: `fatal` ends the recording at once, `retryable` may be retried silently. */
 export interface Classified {
@@ -13,31 +14,34 @@ export interface Classified {
   retryable: boolean;
 }
 
-const FATAL: ErrorCode[] = ['SR_BROWSER_CRASHED', 'SR_ABORTED', 'SR_SECRET_MISSING', 'SR_BROWSER_NOT_FOUND'];
+const FATAL: ErrorCode[] = [
+  'SR_BROWSER_CRASHED',
+  'SR_ABORTED',
+  'SR_SECRET_MISSING',
+  'SR_SECRET_REFUSED',
+  'SR_BROWSER_NOT_FOUND',
+  'SR_LIMIT_EXCEEDED',
+];
 const RETRYABLE: ErrorCode[] = ['SR_STEP_TIMEOUT', 'SR_STEP_NAVIGATION'];
 
 /**
  * Turn whatever a step attempt threw into a coded error naming the step, with secrets scrubbed.
- * `crash` is the session's crash error when the browser is gone (it wins over the symptom).
- * Called by the step runner for every failed attempt.
+ * `stopped` is why the attempt was cut short (cancel, deadline, refused navigation, crash); it wins
+ * over the symptom the action threw. Called by the step runner for every failed attempt.
  */
 export function classify(
   err: unknown,
   where: { index: number; step: Step; plugin: string },
   secrets: Secrets,
-  crash?: ShowrunnerError,
-  aborted?: boolean,
+  stopped?: ShowrunnerError,
 ): Classified {
   const stepRef = { index: where.index, id: where.step.id };
   const scope = { stage: 'record' as const, plugin: where.plugin, step: stepRef };
-  if (aborted) {
-    return { error: new ShowrunnerError('SR_ABORTED', 'The recording was cancelled.', scope), fatal: true, retryable: false };
-  }
-  if (crash) return { error: Object.assign(crash, { step: crash.step ?? stepRef }), fatal: true, retryable: false };
 
   let error: ShowrunnerError;
-  if (err instanceof ShowrunnerError) {
-    error = err;
+  const known = stopped ?? (err instanceof ShowrunnerError ? err : undefined);
+  if (known) {
+    error = known;
     for (const [k, v] of Object.entries(scope))
       if (error[k as keyof typeof scope] === undefined) Object.assign(error, { [k]: v });
   } else {
@@ -80,26 +84,38 @@ export interface Evidence {
   snapshot?: string;
 }
 
+/** Fields a screenshot covers with a flat box: password fields and everything marked sensitive. */
+const COVERED = `input[type="password" i], [${SENSITIVE_ATTR}]`;
+
 /**
- * Save a PNG of the page under `<stage dir>/failures/` and take its ARIA snapshot, with typed
- * secrets and the contents of password and sensitive fields masked (an ARIA snapshot prints field
- * values). Never throws: evidence is a courtesy.
+ * Save a PNG of the page under `<stage dir>/failures/` with password and sensitive fields covered
+ * (by Playwright, so page CSS cannot undo it), and take the page's masked ARIA snapshot; the page
+ * URL comes with its query values redacted. Never throws but for a cancel (`signal`): evidence is a
+ * courtesy. Called by the step runner while the recording clock is paused.
  */
-export async function gatherEvidence(page: Page, ctx: StageContext, name: string, secrets: Secrets): Promise<Evidence> {
-  const evidence: Evidence = { pageUrl: page.url() };
+export async function gatherEvidence(
+  page: Page,
+  ctx: StageContext,
+  name: string,
+  secrets: Secrets,
+  signal: AbortSignal,
+): Promise<Evidence> {
+  const evidence: Evidence = { pageUrl: redactUrl(page.url()) };
   try {
     const dir = path.join(ctx.dir, 'failures');
     await mkdir(dir, { recursive: true });
     const file = path.join(dir, `${name.replace(/[^\w.-]+/g, '_')}.png`);
-    await page.screenshot({ path: file, timeout: 5_000 });
+    await abortable(page.screenshot({ path: file, timeout: 5_000, mask: [page.locator(COVERED)], maskColor: '#8a8f98' }), signal);
     evidence.screenshot = await ctx.artifact(file, 'failure-screenshot');
   } catch {
     // No screenshot (page gone or busy): the decision can still be made from the error.
   }
+  signal.throwIfAborted();
   try {
-    evidence.snapshot = await maskedSnapshot(page, secrets);
+    evidence.snapshot = await abortable(maskedSnapshot(page, secrets), signal);
   } catch {
     // Same: a failure without a snapshot is still a failure to decide on.
   }
+  signal.throwIfAborted();
   return evidence;
 }

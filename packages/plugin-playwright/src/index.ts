@@ -15,27 +15,48 @@ export { type Candidate, candidates } from './targets.js';
 
 /**
  * The record-stage plugin for `showrunner.config.ts`: `record: playwright({ ... })`. Validates its
- * options now (SR_CONFIG_INVALID), and imports playwright-core only when a run records.
+ * options now (SR_CONFIG_INVALID), and imports playwright-core only when a run records. One
+ * instance may record several runs at once (a worker, a test): each run's browsers are kept under
+ * its run id, so one run's `release` never closes another's.
  */
 export default function playwright(options: PlaywrightOptions = {}): RecordPlugin {
   const resolved = resolveOptions(options);
-  const open = new Set<Session>();
+  const open = new Map<string, Set<Promise<Session>>>();
+  const terminate = async (sessions: Iterable<Promise<Session>>) => {
+    await Promise.all([...sessions].map((s) => s.then((session) => session.terminate()).catch(() => {})));
+  };
   return definePlugin({
     name: PLUGIN_NAME,
     stage: 'record',
     async run(input, ctx) {
       const { record } = await import('./recorder.js');
-      let current: Session | undefined;
-      return record(input, ctx, resolved, (session) => {
-        if (current) open.delete(current);
-        current = session;
-        if (session) open.add(session);
+      return record(input, ctx, resolved, {
+        add(session) {
+          const mine = open.get(ctx.runId) ?? new Set();
+          mine.add(session);
+          open.set(ctx.runId, mine);
+        },
+        remove(session) {
+          const mine = open.get(ctx.runId);
+          mine?.delete(session);
+          if (mine?.size === 0) open.delete(ctx.runId);
+        },
       });
     },
-    /** Called by core when the run ends: closes a browser a torn-down recording left open. */
+    /**
+     * Called by core once when a run ends in this process: stops a recording of that run still in
+     * flight (SR_ABORTED) and closes its browser, even one still starting. Other runs keep theirs.
+     */
+    async release(runId) {
+      const mine = open.get(runId);
+      open.delete(runId);
+      await terminate(mine ?? []);
+    },
+    /** Called by the host on shutdown: the same for every run. */
     async close() {
-      await Promise.all([...open].map((s) => s.close()));
+      const all = [...open.values()].flatMap((set) => [...set]);
       open.clear();
+      await terminate(all);
     },
   });
 }

@@ -1,4 +1,4 @@
-import { parseOptions, ShowrunnerError } from '@showrunner/core';
+import { LIMITS, parseOptions, ShowrunnerError } from '@showrunner/core';
 import * as z from 'zod';
 
 /** The plugin's npm name: appears in every error and log line. */
@@ -28,6 +28,8 @@ const OptionsSchema = z.strictObject({
   navigationTimeoutMs: z.number().int().min(100).max(600_000).default(30_000),
   settleTimeoutMs: ms(60_000).default(3_000),
   retries: z.number().int().min(0).max(10).default(1),
+  /** Wall time one recording may take, pauses for decisions left out (lower it for tests; never above the limit). */
+  maxRecordingMs: z.number().int().min(1_000).max(LIMITS.recordingMs).default(LIMITS.recordingMs),
 });
 
 /** Options of the `playwright()` factory, as written in `showrunner.config.ts`. Defaults are in the README. */

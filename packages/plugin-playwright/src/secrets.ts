@@ -1,53 +1,101 @@
-import { ShowrunnerError, type Step } from '@showrunner/core';
+import { type RunPolicy, ShowrunnerError, type Step } from '@showrunner/core';
+import { PLUGIN_NAME } from './options.js';
 
-const MASK = '••••••';
+/** What masked text shows instead of a secret. */
+export const MASK = '••••••';
 
 /**
- * The secret values of one run: read from the environment when a step needs them, and scrubbed
- * from every message, snapshot and error the recorder hands out. Owned by the recorder (one per
- * run); the values live only in memory.
+ * The secret values of one run: asked of the run's policy (`ctx.policy.secret`, never this
+ * process's environment directly) before the browser starts, and scrubbed from every message,
+ * snapshot and error the recorder hands out. Owned by the recorder (one per run), used serially;
+ * the values live only in memory.
  */
 export class Secrets {
+  private readonly byName = new Map<string, string>();
   private readonly values = new Set<string>();
 
   /**
-   * Check every `{ env }` value of these steps is set, before the browser starts, so a missing one
-   * fails fast. Throws SR_SECRET_MISSING naming the step and the variable.
+   * Look up every `{ env }` value of these steps, so a refused or missing one fails before the
+   * browser starts (or before replacement steps run). Throws SR_SECRET_REFUSED or
+   * SR_SECRET_MISSING (from the policy) naming the step, its field and the secret.
    */
-  check(steps: Step[], offset = 0): void {
-    for (const [i, step] of steps.entries()) this.value(step, i + offset);
+  async load(steps: readonly Step[], policy: RunPolicy, offset = 0): Promise<void> {
+    for (const [i, step] of steps.entries()) {
+      const { value } = step;
+      if (value === undefined || typeof value === 'string') continue;
+      if (this.byName.has(value.env)) continue;
+      const index = i + offset;
+      let secret: string;
+      try {
+        secret = await policy.secret(value.env);
+      } catch (err) {
+        const cause = err instanceof ShowrunnerError ? err : undefined;
+        throw new ShowrunnerError(
+          cause?.code ?? 'SR_SECRET_MISSING',
+          `Step ${index + 1} ("${step.id}"): ${cause ? cause.message : `the secret ${value.env} could not be read (${String((err as Error)?.message ?? err)}).`}`,
+          {
+            stage: 'record',
+            plugin: PLUGIN_NAME,
+            step: { index, id: step.id },
+            field: `steps.${index}.value`,
+            hint: cause?.hint,
+            cause: err,
+          },
+        );
+      }
+      this.byName.set(value.env, secret);
+      this.add(secret);
+    }
   }
 
-  /** The text a step types: its literal value, or the environment variable it names. */
-  value(step: Step, index: number): string | undefined {
+  /** True when the step types a secret (`{ env }`): its field is treated as sensitive whatever the step says. */
+  static isSecret(step: Step): boolean {
+    return typeof step.value === 'object' && step.value !== null;
+  }
+
+  /** The text a step types: its literal value, or the secret loaded for it. */
+  value(step: Step): string | undefined {
     const { value } = step;
     if (value === undefined || typeof value === 'string') {
       if (value !== undefined && step.sensitive) this.add(value);
       return value;
     }
-    const secret = process.env[value.env];
-    if (secret === undefined || secret === '') {
-      throw new ShowrunnerError('SR_SECRET_MISSING', `Step ${index + 1} ("${step.id}") reads ${value.env}, which is not set.`, {
+    const secret = this.byName.get(value.env);
+    if (secret === undefined) {
+      // load() runs before every step that could get here; reaching this is a recorder bug.
+      throw new ShowrunnerError('SR_SECRET_MISSING', `The secret ${value.env} was not looked up before step "${step.id}".`, {
         stage: 'record',
-        step: { index, id: step.id },
-        field: `steps.${index}.value`,
-        hint: `Set it in the environment before recording, e.g. \`${value.env}=... npx showrunner record\`.`,
+        plugin: PLUGIN_NAME,
       });
     }
-    this.add(secret);
     return secret;
   }
 
-  /** Remember a value to scrub (e.g. a password field's content read from the page). */
-  add(value: string): void {
-    if (value.length >= 3) this.values.add(value);
+  /** Every known secret value (short ones too), for masking fields that hold one. */
+  list(): string[] {
+    return [...this.values];
   }
 
-  /** The text with every known secret replaced by a mask. */
+  /** Remember a value to mask (e.g. a password field's content read from the page). */
+  add(value: string): void {
+    if (value) this.values.add(value);
+  }
+
+  /**
+   * The text with every known secret of 3 or more characters replaced by a mask, as typed and as
+   * JSON/YAML escape it. Shorter values would mangle ordinary words; fields holding them are masked
+   * on the page instead (see mask.ts).
+   */
   redact(text: string): string {
     let out = text;
+    const forms = new Set<string>();
+    for (const v of this.values) {
+      if (v.length < 3) continue;
+      forms.add(v);
+      forms.add(JSON.stringify(v).slice(1, -1));
+    }
     // Longest first, so a secret that contains another is masked whole.
-    for (const v of [...this.values].sort((a, b) => b.length - a.length)) out = out.split(v).join(MASK);
+    for (const v of [...forms].sort((a, b) => b.length - a.length)) out = out.split(v).join(MASK);
     return out;
   }
 

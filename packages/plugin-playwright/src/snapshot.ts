@@ -1,7 +1,6 @@
 import { checkWebUrl, isShowrunnerError, type NetworkGuard, type Refusal, redactUrl, ShowrunnerError } from '@showrunner/core';
-import type { Page } from 'playwright-core';
 import { type BrowserOptions, launchBrowser } from './browser.js';
-import { SENSITIVE_ATTR } from './overlay.js';
+import { maskedSnapshot } from './mask.js';
 import { Secrets } from './secrets.js';
 
 /** Options of {@link ariaSnapshot}. */
@@ -57,26 +56,4 @@ function refusedSince(guard: NetworkGuard, last: Refusal | undefined, url: strin
     `${redactUrl(url)} could not load: it led to ${newest.host}:${newest.port}${at}, a ${newest.reason} address the network guard refuses.`,
     { field: 'url', hint: 'An untrusted run only reaches public addresses; `network.allow` in the config opens others.' },
   );
-}
-
-/**
- * The page's ARIA snapshot with the contents of password and sensitive fields, and every secret the
- * run already knows, masked: an ARIA snapshot prints field values. Called by {@link ariaSnapshot} and
- * by the recorder when it gathers evidence of a failed step.
- */
-export async function maskedSnapshot(
-  page: Page,
-  secrets: Secrets,
-  { maxChars = 8_000, timeoutMs = 5_000 }: { maxChars?: number; timeoutMs?: number } = {},
-): Promise<string> {
-  const hidden = await page.evaluate(
-    (attr) =>
-      [...document.querySelectorAll(`input[type="password" i], [${attr}]`)].map((el) =>
-        el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement ? el.value : (el.textContent ?? ''),
-      ),
-    SENSITIVE_ATTR,
-  );
-  for (const value of hidden) secrets.add(value);
-  const yaml = secrets.redact(await page.locator('body').ariaSnapshot({ timeout: timeoutMs }));
-  return yaml.length > maxChars ? `${yaml.slice(0, maxChars)}\n# … cut at ${maxChars} characters` : yaml;
 }
