@@ -90,7 +90,7 @@ describe('a missing target', () => {
     expect(f.error.message).toContain('internal:role=button[name="Launch rockets"i]');
     expect(f.pageUrl).toBe(server.url);
     expect(f.snapshot).toContain('button "Sign in"');
-    expect(f.screenshot).toMatch(/^record\/failures\/.+\.png$/);
+    expect(f.screenshot).toMatch(/^record\/\d+\/failures\/.+\.png$/); // record/<attempt>/failures/
     expect(readFileSync(path.join(runDir, f.screenshot!)).subarray(1, 4).toString()).toBe('PNG');
     expect(failedEvents).toEqual([1]); // onStepFailed, fired by core's decide wrapper
     expect(statuses).toEqual(['paused']);

@@ -43,13 +43,13 @@ describe('the example tour', () => {
     expect(events.filter((e) => e.startsWith('end'))).toHaveLength(17);
   });
 
-  it('writes sorted JPEG frames of the viewport size under record/frames', () => {
+  it('writes sorted JPEG frames of the viewport size under record/<attempt>/frames', () => {
     const rec = RecordingSchema.parse(out.recording);
     expect(rec.frames.length).toBeGreaterThan(50);
     expect(rec.frames[0]!.t).toBe(0);
     for (let i = 1; i < rec.frames.length; i++) expect(rec.frames[i]!.t).toBeGreaterThanOrEqual(rec.frames[i - 1]!.t);
     for (const f of rec.frames) {
-      expect(f.path.startsWith('record/frames/')).toBe(true);
+      expect(f.path).toMatch(/^record\/\d+\/frames\//);
       expect(existsSync(path.join(runDir, f.path))).toBe(true);
     }
     expect(jpegSize(path.join(runDir, rec.frames[0]!.path))).toEqual({ width: 1280, height: 720 });
