@@ -108,6 +108,11 @@ export class Capture {
       capture.firstFrame = resolve;
     });
     cdp.on('Page.screencastFrame', (event) => capture.onFrame(event as ScreencastFrameEvent));
+    // The page closed (cancel, crash): the recording fails, so nothing held is written after it.
+    page.once('close', () => {
+      capture.stopped = true;
+      capture.held.length = 0;
+    });
     // maxFramesInFlight lets Chromium send the next frame before the previous ack arrives (as Playwright does).
     const params = {
       format: 'jpeg',
