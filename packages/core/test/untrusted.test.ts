@@ -167,3 +167,26 @@ describe('storage names', () => {
     expect((await readdir(path.join(root, 'out', '注册新用户'))).sort()).toEqual([a.state.id, b.state.id].sort());
   });
 });
+
+describe('navigation policy', () => {
+  it('allows the start site, its subdomains or the listed origins, and nothing else (8 cases)', async () => {
+    const { navigationAllowed } = await import('@showrunner/core');
+    const start = 'https://app.example.com/login';
+    expect(navigationAllowed('same-site', start, 'https://app.example.com/x')).toBe(true);
+    expect(navigationAllowed('same-site', start, 'https://docs.example.com/x')).toBe(true);
+    const list = { origins: ['https://pay.example.net'] };
+    expect(navigationAllowed(list, start, 'https://pay.example.net/checkout')).toBe(true);
+    expect(navigationAllowed(list, start, 'https://app.example.com/next')).toBe(true);
+    const hostile: [Parameters<typeof navigationAllowed>[0], string][] = [
+      ['same-site', 'https://evil.com/'],
+      ['same-site', 'https://example.com.evil.com/'],
+      ['same-site', 'file:///etc/passwd'],
+      ['same-site', 'not a url'],
+      [list, 'https://evil.com/'],
+      [list, 'https://pay.example.net.evil.com/'],
+      [list, 'http://pay.example.net/'], // another scheme is another origin
+      [{ origins: [start] }, 'https://other.example.org/'], // listing the start origin does not open the rest
+    ];
+    for (const [policy, to] of hostile) expect(navigationAllowed(policy, start, to), to).toBe(false);
+  });
+});

@@ -57,7 +57,7 @@ export function navigationAllowed(policy: NavigationPolicy, start: string, to: s
   }
   if (typeof policy === 'object') {
     const origins = new Set(policy.origins.map((o) => new URL(o).origin));
-    return origins.has(target.origin) || origins.has(new URL(start).origin);
+    return origins.has(target.origin) || target.origin === new URL(start).origin; // the start page's own origin is always fine
   }
   return site(new URL(start).hostname) === site(target.hostname);
 }
