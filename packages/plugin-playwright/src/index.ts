@@ -7,7 +7,9 @@ import { definePlugin, type RecordPlugin } from '@showrunner/core';
 import { PLUGIN_NAME, type PlaywrightOptions, resolveOptions } from './options.js';
 import type { Session } from './session.js';
 
-export { type BrowserOptions, CHROMIUM_ARGS, findChromium, launchBrowser } from './browser.js';
+export { type BrowserOptions, CHROMIUM_ARGS, findChromium, launchBrowser, launchInfo } from './browser.js';
+export type { LaunchInfo } from './guard/launch.js';
+export { SOCKS_REPLY, type SocksProxy, startSocksProxy } from './guard/socks.js';
 export { PLUGIN_NAME, type PlaywrightOptions, type ResolvedOptions } from './options.js';
 export { installOverlay, type OverlayBox, type OverlayConfig, SENSITIVE_ATTR } from './overlay.js';
 export { ariaSnapshot, type SnapshotOptions } from './snapshot.js';
