@@ -115,6 +115,18 @@ describe('untrusted demos', () => {
     expect(await readdir(runsDir).catch(() => [])).toEqual([]);
   });
 
+  it('refuses run ids that could name a path, before anything is written (6 cases)', async () => {
+    const runsDir = path.join(await tempDir(), 'runs');
+    const demo = parseDemo({ url: '/', steps: [{ action: 'scroll' }] });
+    for (const runId of ['../x', '..', 'a/b', '.hidden', 'a\0b', 'x'.repeat(129)]) {
+      await expect(createRun(runsDir, { demo }, { runId }), runId).rejects.toMatchObject({
+        code: 'SR_RUN_INVALID',
+        field: 'runId',
+      });
+    }
+    expect(await readdir(runsDir).catch(() => [])).toEqual([]);
+  });
+
   it('keeps every path built from data inside its folder (7 cases)', () => {
     const base = '/srv/runs/r1';
     for (const p of ['../x', '../../etc/passwd', '/etc/passwd', 'a/../../b', 'a\0b', '..', 'tts/../../r2/run.json']) {
