@@ -32,6 +32,18 @@ async function setup(extra: UserConfig = {}, log: string[] = []) {
   return { config, runDir: await createRun(config.runsDir, { demo: broken }) };
 }
 
+/** Answers that count how often they were asked. */
+function counter() {
+  let n = 0;
+  const counted =
+    <T>(answer: T) =>
+    () => {
+      n++;
+      return answer;
+    };
+  return { counted, asked: () => n };
+}
+
 /** A decider that never answers, like a closed browser tab. Records what it was given. */
 const silent =
   (seen: { signal?: AbortSignal; deadline?: number }[] = []): Decider =>
@@ -129,19 +141,13 @@ describe('decisions', () => {
     const log: string[] = [];
     const { config, runDir } = await setup({ merge }, log);
     const replace = { replace: [{ action: 'click' as const, target: { name: 'Menu' }, narration: 'Use the menu.' }] };
-    let asked = 0;
-    const counted =
-      <T>(answer: T) =>
-      () => {
-        asked++;
-        return answer;
-      };
+    const { counted, asked } = counter();
     await runPipeline(config, runDir, { decide: counted(replace) }).catch(() => {});
-    expect(asked).toBe(1);
+    expect(asked()).toBe(1);
     failMerge = false;
     log.length = 0;
     const resumed = await runPipeline(config, runDir, { from: 'record', decide: counted('abort' as const) });
-    expect(asked).toBe(1); // the person's answer was kept
+    expect(asked()).toBe(1); // the person's answer was kept
     expect(log).toEqual(['s1:done', 's2.1:done', 's3:done']); // the recorder never tried the replaced step again
     expect(resumed.state.status).toBe('done');
     expect(resumed.outputs.record?.steps.map((r) => `${r.step.id}:${r.status}`)).toEqual([
@@ -156,17 +162,11 @@ describe('decisions', () => {
   it('reuses a stored "retry" for the same failure instead of asking again', async () => {
     const log: string[] = [];
     const { config, runDir } = await setup({}, log);
-    let asked = 0;
-    const counted =
-      <T>(answer: T) =>
-      () => {
-        asked++;
-        return answer;
-      };
+    const { counted, asked } = counter();
     // The paper recorder finds "#missing" on the third try: retry, retry, then done.
     await runPipeline(config, runDir, { decide: counted('retry' as const), until: 'record' });
-    expect(asked).toBe(2);
+    expect(asked()).toBe(2);
     await runPipeline(config, runDir, { from: 'record', decide: counted('abort' as const) });
-    expect(asked).toBe(2);
+    expect(asked()).toBe(2);
   });
 });

@@ -5,20 +5,9 @@ import { type RecordOutput, readRun, resolveConfig, runStage, ShowrunnerError, w
 import ffmpeg, { locateFfmpeg, probe } from '@showrunner/plugin-ffmpeg';
 import { describe, expect, it } from 'vitest';
 import { probeFile, toneWav } from './media.js';
-import { demoWith, finalFiles, framesFor, type ScenarioPlan, type StepPlan, tempDir, writeRun } from './scenario.js';
+import { demoWith, finalFiles, framesFor, twoStepPlan as plan, type StepPlan, tempDir, writeRun } from './scenario.js';
 
 const clip = (ms: number, text: string) => ({ wav: toneWav({ ms, rate: 24_000, amp: 0.3 }), rate: 24_000, durationMs: ms, text });
-const steps: StepPlan[] = [
-  { status: 'done', startMs: 0, narrationMs: 100, endMs: 600, clip: clip(400, 'One.') },
-  { status: 'done', startMs: 1000, narrationMs: 1100, endMs: 1500, clip: clip(400, 'Two.') },
-];
-const plan: ScenarioPlan = {
-  demo: demoWith(['goto', 'click'], ['One.', 'Two.'], [undefined, undefined]),
-  look: { viewport: { width: 320, height: 200 }, dpr: 1 },
-  durationMs: 2000,
-  steps,
-  frames: framesFor(steps, 2000),
-};
 
 async function setup(options: Parameters<typeof ffmpeg>[0] = {}) {
   const root = await tempDir();

@@ -15,7 +15,7 @@ import {
   type WordTiming,
   writeJson,
 } from '@showrunner/core';
-import { type FrameSpec, type Look, writeFrames } from './media.js';
+import { type FrameSpec, type Look, toneWav, writeFrames } from './media.js';
 
 export const tempDir = (prefix = 'sr-ffmpeg-') => mkdtemp(path.join(tmpdir(), prefix));
 
@@ -132,3 +132,24 @@ export function demoWith(actions: Demo['steps'][number]['action'][], narrations:
     })),
   });
 }
+
+/** Two narrated steps over 2 s of 320×200 frames: the smallest complete run folder, for error and path tests. */
+export const twoStepPlan: ScenarioPlan = (() => {
+  const clip = (ms: number, text: string) => ({
+    wav: toneWav({ ms, rate: 24_000, amp: 0.3 }),
+    rate: 24_000,
+    durationMs: ms,
+    text,
+  });
+  const steps: StepPlan[] = [
+    { status: 'done', startMs: 0, narrationMs: 100, endMs: 600, clip: clip(400, 'One.') },
+    { status: 'done', startMs: 1000, narrationMs: 1100, endMs: 1500, clip: clip(400, 'Two.') },
+  ];
+  return {
+    demo: demoWith(['goto', 'click'], ['One.', 'Two.'], [undefined, undefined]),
+    look: { viewport: { width: 320, height: 200 }, dpr: 1 },
+    durationMs: 2000,
+    steps,
+    frames: framesFor(steps, 2000),
+  };
+})();

@@ -2,20 +2,10 @@ import { readRun, ShowrunnerError } from '@showrunner/core';
 import openrouter from '@showrunner/plugin-openrouter';
 import { describe, expect, it } from 'vitest';
 import { GOOD_PLAN, planRun } from './helpers.js';
-import { completion, failure, useModelServers } from './model-server.js';
+import { completion, failure, fastOptions, REQUEST, useModelServers } from './model-server.js';
 
-const REQUEST = { url: 'http://127.0.0.1:9/app', description: 'Show how a new user creates a project.' };
 const server = useModelServers();
-
-// Tiny backoff so only a server's Retry-After can make a test wait.
-const fast = (baseURL: string) => ({
-  baseURL,
-  apiKey: 'test-key',
-  model: 'primary',
-  snapshot: false as const,
-  backoffBaseMs: 2,
-  backoffMaxMs: 5,
-});
+const fast = fastOptions;
 
 describe('rate limits and faults', () => {
   it('honours Retry-After in seconds on a 429, then succeeds', async () => {

@@ -7,19 +7,10 @@ import { ShowrunnerError } from '@showrunner/core';
 import openrouter from '@showrunner/plugin-openrouter';
 import { describe, expect, it } from 'vitest';
 import { GOOD_PLAN, planRun } from './helpers.js';
-import { completion, drip, endless, failure, type Reply, useModelServers } from './model-server.js';
+import { completion, drip, endless, failure, fastOptions, REQUEST, type Reply, useModelServers } from './model-server.js';
 
-const REQUEST = { url: 'http://127.0.0.1:9/app', description: 'Show how a new user creates a project.' };
 const server = useModelServers();
-const fast = (baseURL: string) => ({
-  baseURL,
-  apiKey: 'test-key',
-  model: 'primary',
-  snapshot: false as const,
-  backoffBaseMs: 2,
-  backoffMaxMs: 5,
-  attemptsPerModel: 2,
-});
+const fast = (baseURL: string) => ({ ...fastOptions(baseURL), attemptsPerModel: 2 });
 const PLAN = JSON.stringify(GOOD_PLAN);
 const MB = 1_000_000;
 

@@ -188,3 +188,16 @@ export function useModelServers(): typeof modelServer {
     return s;
   };
 }
+
+/** A planning request against a page the tests never open (snapshots are off in these options). */
+export const REQUEST = { url: 'http://127.0.0.1:9/app', description: 'Show how a new user creates a project.' };
+
+/** Plugin options for one test server with a tiny backoff, so only a server's Retry-After can make a test wait. */
+export const fastOptions = (baseURL: string) => ({
+  baseURL,
+  apiKey: 'test-key',
+  model: 'primary',
+  snapshot: false as const,
+  backoffBaseMs: 2,
+  backoffMaxMs: 5,
+});
