@@ -41,11 +41,11 @@ export {
 } from './policy/policy.js';
 export { type SecretResolver, type SecretsOption, secretLookup } from './policy/secrets.js';
 export { checkWebUrl, isWebUrl, type NavigationPolicy, navigationAllowed, redactUrl, WEB_SCHEMES } from './policy/urls.js';
-export type { LogEntry, RunOptions } from './run/context.js';
 export { MAX_REPLACEMENT_STEPS, policyAnswer } from './run/decide.js';
 export { fileStore } from './run/file-store.js';
 export { createRun, type RunFolder, type RunRef, type RunSource, readJson, readRun, runRef, writeJson } from './run/folder.js';
 export { demoName, type StageOptions } from './run/inputs.js';
+export type { LogEntry, RunOptions } from './run/options.js';
 export { approvePlan, cancelRun, inspectRun, type NextStep, nextStep } from './run/orchestrate.js';
 export { type PipelineOptions, runPipeline } from './run/pipeline.js';
 export { planStep } from './run/plan-step.js';

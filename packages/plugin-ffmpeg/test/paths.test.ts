@@ -6,7 +6,7 @@ import path from 'node:path';
 import { type RecordOutput, resolveConfig, runStage, type ShowrunnerError, writeJson } from '@showrunner/core';
 import ffmpeg from '@showrunner/plugin-ffmpeg';
 import { describe, expect, it } from 'vitest';
-import { DEBIAN_FFMPEG, probeFile, toneWav } from './media.js';
+import { DEBIAN_FFMPEG, probeFile } from './media.js';
 import { finalFiles, twoStepPlan as plan, tempDir, writeRun } from './scenario.js';
 
 async function run(runsDir: string) {

@@ -7,9 +7,10 @@ import type { Clip } from '../schema/run.js';
 import { Narrator, spoken } from '../tts/narrator.js';
 import type { Decider, StageName, StageResults } from '../types.js';
 import { parseDemo } from '../validate.js';
-import { createContext, type RunOptions } from './context.js';
+import { createContext } from './context.js';
 import { recordDecide } from './decide.js';
 import type { RunFolder } from './folder.js';
+import type { RunOptions } from './options.js';
 import { replayPlan } from './replay.js';
 import type { RunScope } from './scope.js';
 

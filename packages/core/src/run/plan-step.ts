@@ -4,7 +4,8 @@ import type { ResolvedConfig } from '../config.js';
 import { withContext } from '../errors.js';
 import type { Step } from '../schema/demo.js';
 import type { PlanStepInput } from '../types.js';
-import { createContext, type RunOptions } from './context.js';
+import { createContext } from './context.js';
+import type { RunOptions } from './options.js';
 import { RunScope } from './scope.js';
 
 /**

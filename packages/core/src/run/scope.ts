@@ -5,8 +5,8 @@ import type { HookEvent, HookName, Logger, Plugin } from '../plugin.js';
 import { safeJoin } from '../policy/paths.js';
 import { createPolicy, type RunPolicy } from '../policy/policy.js';
 import type { StageName } from '../types.js';
-import type { LogEntry, RunOptions } from './context.js';
 import { type RunRef, runRef } from './folder.js';
+import type { LogEntry, RunOptions } from './options.js';
 
 const defaultLog = (entry: LogEntry) => {
   if (entry.level === 'warn') process.stderr.write(`[${entry.plugin}] ${entry.code ? `${entry.code} ` : ''}${entry.message}\n`);

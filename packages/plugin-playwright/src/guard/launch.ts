@@ -2,10 +2,17 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
-import { ShowrunnerError } from '@showrunner/core';
+import { type NetworkGuard, ShowrunnerError } from '@showrunner/core';
 import type { Browser, LaunchOptions } from 'playwright-core';
-import type { BrowserOptions } from '../browser.js';
 import { type SocksProxy, startSocksProxy } from './socks.js';
+
+/** The parts of BrowserOptions (browser.ts) a guarded launch reads. */
+export interface GuardedLaunchOptions {
+  network?: NetworkGuard;
+  trusted?: boolean;
+  headless?: boolean;
+  extraArgs?: string[];
+}
 
 /** How a guarded browser was launched; read with `launchInfo(browser)`. */
 export interface LaunchInfo {
@@ -43,7 +50,7 @@ const UNGUARDING =
  */
 export async function guardedLaunch(
   start: (launch: LaunchOptions) => Promise<Browser>,
-  options: BrowserOptions,
+  options: GuardedLaunchOptions,
   baseArgs: readonly string[],
 ): Promise<Browser> {
   const extra = options.extraArgs ?? [];
