@@ -184,10 +184,14 @@ export class NavigationWatch {
     this.violation = undefined;
     try {
       for (const url of [...this.allowed].reverse()) {
-        this.leftWhileRestoring = false;
-        await this.page.goto(url, { waitUntil: 'load', timeout: timeoutMs }).catch(rethrowGone);
-        await sleep(SETTLE_BACK_MS);
-        if (!this.leftWhileRestoring && navigationRefusal(this.policy, this.start, this.page.url()) === undefined) return;
+        // Twice each: the refused navigation may still be in flight (a redirect being followed) and
+        // commit over the first attempt; only a page that leaves again by itself is passed over.
+        for (let attempt = 0; attempt < 2; attempt++) {
+          this.leftWhileRestoring = false;
+          await this.page.goto(url, { waitUntil: 'load', timeout: timeoutMs }).catch(rethrowGone);
+          await sleep(SETTLE_BACK_MS);
+          if (!this.leftWhileRestoring && navigationRefusal(this.policy, this.start, this.page.url()) === undefined) return;
+        }
       }
       this.parked = true;
       await this.page.goto('about:blank', { timeout: timeoutMs }).catch(rethrowGone);
