@@ -7,6 +7,7 @@ import { closest } from './options.js';
 import type { ConfigEnv, HookName, Plugin, SlotPlugins, UserConfigExport } from './plugin.js';
 import { createNetworkGuard } from './policy/network.js';
 import type { PolicyOptions } from './policy/policy.js';
+import type { SecretResolver } from './policy/secrets.js';
 import { STAGES } from './schema/run.js';
 import type { FailPolicy, StageName } from './types.js';
 
@@ -55,7 +56,12 @@ const DataSchema = z.object({
     .union([z.enum(['allow', 'same-site']), z.array(z.url({ protocol: /^https?$/ })).transform((origins) => ({ origins }))])
     .optional(),
   popups: z.enum(['close', 'follow']).optional(),
-  secrets: z.union([z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/)), z.function()]).optional(),
+  secrets: z
+    .union([
+      z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name')),
+      z.custom<SecretResolver>((v) => typeof v === 'function', 'a resolver function'),
+    ])
+    .optional(),
   decisionTimeoutMs: z.number().int().positive().optional(),
 });
 const KNOWN_KEYS = new Set<string>([...STAGES, 'plugins', ...Object.keys(DataSchema.shape)]);
@@ -111,7 +117,7 @@ export async function resolveConfig(
     cacheDir: path.resolve(root, cacheDir),
     baseUrl,
     onFail,
-    policy: { trust, network, navigation, popups, secrets: secrets as PolicyOptions['secrets'], decisionTimeoutMs },
+    policy: { trust, network, navigation, popups, secrets, decisionTimeoutMs },
     slots: slots as ResolvedConfig['slots'],
     plugins: [...STAGES.flatMap((s) => slots[s] ?? []), ...(extra as Plugin[])],
   });

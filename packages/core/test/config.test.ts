@@ -116,4 +116,24 @@ describe('resolveConfig', () => {
     expect(err).toMatchObject({ code: 'SR_STAGE_MISSING', slot: 'record', file });
     expect(err?.hint).toContain('@showrunner/plugin-playwright');
   });
+
+  it('takes the guard settings, and names a bad one', async () => {
+    const vault = (name: string) => (name === 'DEMO_PASSWORD' ? 'x' : undefined);
+    const config = await resolveConfig(
+      { trust: 'untrusted', network: { allow: ['127.0.0.1:3000'] }, navigation: ['https://pay.example.net'], secrets: vault },
+      { file },
+    );
+    expect(config.policy).toMatchObject({
+      trust: 'untrusted',
+      navigation: { origins: ['https://pay.example.net'] },
+      secrets: vault,
+    });
+    expect((await configError({ trust: 'untrustd' })).message).toContain('trust');
+    expect(await configError({ network: { allow: ['10.0.0.0/99'] } })).toMatchObject({
+      code: 'SR_CONFIG_INVALID',
+      field: 'network.allow',
+    });
+    expect((await configError({ navigation: ['file:///etc'] })).message).toContain('navigation');
+    expect((await configError({ secrets: ['NOT A NAME'] })).message).toContain('secrets');
+  });
 });
