@@ -37,6 +37,10 @@ export interface StepEndEvent extends StepEvent {
 export interface StepFailedEvent extends StepEvent {
   error: ShowrunnerError;
   attempt: number;
+  /** Run-relative path of the failure screenshot, when the recorder took one. */
+  screenshot?: string;
+  /** The page's URL at the failure, query values redacted. */
+  pageUrl?: string;
 }
 export interface ArtifactEvent {
   runId: string;

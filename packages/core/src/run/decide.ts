@@ -38,7 +38,9 @@ export function recordDecide(scope: RunScope, lease: string, ask: Decider | unde
   const log = scope.logger('showrunner', 'record');
   return async (failure) => {
     const { step, index, attempt, error } = failure;
-    scope.emit('onStepFailed', { runId, stage: 'record', step, index, error, attempt });
+    const pageUrl = failure.pageUrl === undefined ? undefined : redactUrl(failure.pageUrl);
+    const { screenshot } = failure;
+    scope.emit('onStepFailed', { runId, stage: 'record', step, index, error, attempt, screenshot, pageUrl });
     const doc = await store.get(runId);
     const earlier = doc?.state.decisions.find((d) => d.stepId === step.id && d.attempt === attempt && d.answer !== 'abort');
     if (earlier) {
@@ -76,8 +78,8 @@ export function recordDecide(scope: RunScope, lease: string, ask: Decider | unde
         attempt,
         code: error.code,
         message: error.message,
-        screenshot: failure.screenshot,
-        pageUrl: failure.pageUrl === undefined ? undefined : redactUrl(failure.pageUrl),
+        screenshot,
+        pageUrl,
         since: new Date().toISOString(),
         deadline: deadline === undefined ? undefined : new Date(deadline).toISOString(),
       });
