@@ -209,8 +209,11 @@ export interface UserConfig extends Partial<SlotPlugins> {
   trust?: Trust;
   /** Addresses an untrusted run may reach although they are private, e.g. `["127.0.0.1:3000"]`. */
   network?: { allow?: string[] };
-  /** Which navigations a recorded page may make. Default `allow` (trusted) or `same-site` (untrusted). */
-  navigation?: NavigationPolicy;
+  /**
+   * Which navigations a recorded page may make: anywhere, the start page's site, or these origins (the
+   * start page's own origin is always allowed). Default `allow` (trusted) or `same-site` (untrusted).
+   */
+  navigation?: Exclude<NavigationPolicy, { origins: string[] }> | string[];
   /** What the recorder does with popups. Default `close`. */
   popups?: PopupPolicy;
   /** Secrets a demo may type: environment variable names, or a resolver. Default: the whole environment when trusted, none when untrusted. */
