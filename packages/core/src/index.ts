@@ -43,6 +43,7 @@ export { type SecretResolver, type SecretsOption, secretLookup } from './policy/
 export { checkWebUrl, isWebUrl, type NavigationPolicy, navigationAllowed, redactUrl, WEB_SCHEMES } from './policy/urls.js';
 export { MAX_REPLACEMENT_STEPS, policyAnswer } from './run/decide.js';
 export { fileStore } from './run/file-store.js';
+export { dirFiles, expand, type RunFiles, stageInputs } from './run/files.js';
 export { createRun, type RunFolder, type RunRef, type RunSource, readJson, readRun, runRef, writeJson } from './run/folder.js';
 export { demoName, type StageOptions } from './run/inputs.js';
 export type { LogEntry, RunOptions } from './run/options.js';

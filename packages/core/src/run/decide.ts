@@ -69,6 +69,8 @@ export function recordDecide(scope: RunScope, lease: string, ask: Decider | unde
       return answer;
     }
 
+    // The person looks at the screenshot from another machine (a web page): it must be there first.
+    if (screenshot) await scope.options.files?.push(runId, [screenshot], scope.ref.dir, scope.signal).catch(() => {});
     const timeout = scope.policy.decisionTimeoutMs;
     const deadline = timeout === undefined ? undefined : Date.now() + timeout;
     await updateRun(store, runId, (d) => {

@@ -2,6 +2,7 @@ import type { HookPlugin } from '../plugin.js';
 import type { Trust } from '../policy/policy.js';
 import type { SecretsOption } from '../policy/secrets.js';
 import type { StageName } from '../types.js';
+import type { RunFiles } from './files.js';
 import type { RunStore } from './store.js';
 
 /** One line a plugin (or core, for a failed hook) logged, with who logged it. */
@@ -30,4 +31,6 @@ export interface RunOptions {
   decisionTimeoutMs?: number;
   /** Where the run's state lives. Default: the run folder (run.json); the hosted app passes its Postgres store. */
   store?: RunStore;
+  /** How the run's files reach other machines (queue workers): pulled before a stage, pushed before it commits. */
+  files?: RunFiles;
 }

@@ -7,6 +7,7 @@ import { ShowrunnerError, withContext } from '../errors.js';
 import type { Demo } from '../schema/demo.js';
 import type { StageName, StageResults } from '../types.js';
 import { createContext } from './context.js';
+import { stageInputs } from './files.js';
 import type { RunFolder } from './folder.js';
 import { runners, type StageOptions } from './inputs.js';
 import { RunScope } from './scope.js';
@@ -55,13 +56,16 @@ export async function runStageIn<S extends StageName>(
   await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true });
   scope.emit('onStatusChange', { runId, stage, status: 'running' });
+  const { files } = scope.options;
 
   try {
+    await files?.pull(runId, stageInputs(stage, before), runDir, scope.signal);
     const ctx = createContext(scope, stage, plugin.name, dir);
     const run: RunFolder = { dir: runDir, ...before };
     const output = await runners[stage]({ scope, run, ctx, options, lease });
     ctx.signal.throwIfAborted();
     await scope.bus.flush(stage); // a critical hook that failed on this stage's events fails it
+    await files?.push(runId, [path.relative(runDir, dir).split(path.sep).join('/')], runDir, scope.signal); // before the store says done
     await updateRun(store, runId, (doc) => {
       finishStage(doc.state, stage, lease, Date.now() - started);
       if (stage !== 'record') return { outputs: { [stage]: output } };
