@@ -5,7 +5,7 @@ import type { StageName } from '../types.js';
 import { parseDemo } from '../validate.js';
 import { type RunFolder, readRun, runRef } from './folder.js';
 import { narratedSteps } from './inputs.js';
-import { approve, cancel, isApproved } from './state.js';
+import { approve, cancel, failStage, isApproved } from './state.js';
 import { type RunDoc, type RunStore, updateRun } from './store.js';
 
 /**
@@ -98,4 +98,25 @@ export async function cancelRun(runDir: string, options: { by: string; store?: R
 export async function inspectRun(runDir: string, options: { store?: RunStore; resume?: boolean } = {}) {
   const run = await readRun(runDir, options.store);
   return { run, next: nextStep(run, options) };
+}
+
+/**
+ * Mark a stage failed whose attempt died without saying so (a queue job that stalled too often, a
+ * machine that went away), so the run does not wait forever. Does nothing unless the stage is still
+ * `running`. Called by a queue worker when BullMQ gives up on a job.
+ */
+export async function abandonStage(
+  runDir: string,
+  stage: StageName,
+  error: { code: string; message: string },
+  options: { store?: RunStore } = {},
+): Promise<RunFolder> {
+  const ref = runRef(runDir, options.store);
+  const doc = await updateRun(ref.store, ref.runId, (d) => {
+    const current = d.state.stages[stage];
+    if (current?.status !== 'running' || !current.lease) return undefined;
+    failStage(d.state, stage, current.lease, error as never, Date.now() - Date.parse(current.startedAt));
+    return {};
+  });
+  return { dir: ref.dir, ...doc };
 }

@@ -101,3 +101,27 @@ async function resetFrom(scope: RunScope, run: RunFolder, stage: StageName): Pro
   });
   return { dir: run.dir, ...doc };
 }
+
+/**
+ * Run these stages of a run now, in this process: `tts` and `record` together run side by side (the
+ * recorder paces itself on the clips as the voice makes them), anything else one after the other.
+ * For a queue worker whose job is "record" while the voice has not spoken yet; the CLI uses runPipeline.
+ */
+export async function runStages(
+  config: ResolvedConfig,
+  runDir: string,
+  stages: StageName[],
+  options: StageOptions = {},
+): Promise<void> {
+  const scope = new RunScope(config, runDir, options);
+  try {
+    if (stages.includes('tts') && stages.includes('record')) {
+      const run = await readRun(runDir, scope.ref.store);
+      await narrateWhileRecording(scope, run.demo?.steps ?? [], options);
+      stages = stages.filter((s) => s !== 'tts' && s !== 'record');
+    }
+    for (const stage of stages) await runStageIn(scope, stage, options);
+  } finally {
+    await scope.close();
+  }
+}
