@@ -3,8 +3,10 @@ import path from 'node:path';
 import { isShowrunnerError, ShowrunnerError } from '@showrunner/core';
 import { Command, CommanderError, Option } from 'commander';
 import { init } from './commands/init.js';
+import { runQueued } from './commands/queued.js';
 import { formatSummary, plan, planAndRecord, type RunFlags, record } from './commands/record.js';
 import { validate } from './commands/validate.js';
+import { type WorkerFlags, worker } from './commands/worker.js';
 import { loadConfig } from './load/config-file.js';
 import { loadDemo } from './load/demo-file.js';
 import { exitCodeOf, formatError, usageError } from './ui/errors.js';
@@ -27,6 +29,7 @@ export async function main(
   const abort = new AbortController();
   const onSigint = () => (abort.signal.aborted ? process.exit(130) : abort.abort());
   process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigint); // a service manager stopping us: end the run (or the worker) as Ctrl-C does
   let global: Global = {};
   const out = (text: string) => void process.stdout.write(`${text}\n`);
   const flags = (o: Partial<RunFlags>): RunFlags => ({
@@ -58,6 +61,9 @@ export async function main(
   const ciOption = () => new Option('--ci', 'no prompts; a failed step fails the run and its screenshot is kept');
   const baseOption = () => new Option('--base-url <url>', 'base for relative demo URLs');
   const fromOption = () => new Option('--from <stage>', 're-run from this stage').choices(STAGES);
+  const queueOption = () => new Option('--queue <redis-url>', 'submit to workers on a BullMQ queue and follow the run here');
+  const prefixOption = () =>
+    new Option('--prefix <prefix>', 'key prefix of the queue (as its workers use)').default('showrunner');
 
   program
     .command('init')
@@ -98,9 +104,16 @@ export async function main(
     .addOption(failOption())
     .addOption(ciOption())
     .addOption(baseOption())
-    .action(async (file: string | undefined, o: Partial<RunFlags> & { resume?: string }) => {
+    .addOption(queueOption())
+    .addOption(prefixOption())
+    .action(async (file: string | undefined, o: Partial<RunFlags> & { resume?: string; queue?: string; prefix?: string }) => {
       if (!file && !o.resume) throw usageError('record needs a demo file or --resume <runDir>');
       const cfg = await config('record');
+      if (o.queue) {
+        if (o.resume) throw usageError('--resume works on a local run folder; a queued run resumes with its workers');
+        const demo = await loadDemo(path.resolve(io.cwd, file!), { trust: cfg.policy.trust });
+        return report(await runQueued(cfg, { demo }, { ...flags(o), queue: o.queue, prefix: o.prefix }));
+      }
       const source = o.resume
         ? { runDir: o.resume }
         : { demo: await loadDemo(file!, { trust: cfg.policy.trust }), file: path.resolve(io.cwd, file!) };
@@ -113,8 +126,27 @@ export async function main(
     .option('-y, --yes', 'skip the review')
     .addOption(failOption())
     .addOption(ciOption())
-    .action(async (url: string, description: string, o: Partial<RunFlags>) => {
-      report(await planAndRecord(await config('run'), url, description, flags(o)));
+    .addOption(queueOption())
+    .addOption(prefixOption())
+    .action(async (url: string, description: string, o: Partial<RunFlags> & { queue?: string; prefix?: string }) => {
+      const cfg = await config('run');
+      if (o.queue)
+        return report(await runQueued(cfg, { request: { url, description } }, { ...flags(o), queue: o.queue, prefix: o.prefix }));
+      report(await planAndRecord(cfg, url, description, flags(o)));
+    });
+
+  program
+    .command('worker')
+    .description('work on queued runs (BullMQ over Redis) with this config until stopped')
+    .option('--stages <list>', 'stages to work on, e.g. record,merge (default: all)')
+    .option('--concurrency <n>', 'jobs at once per stage (default: measured per stage)')
+    .option('--queue <redis-url>', 'Redis of the queue (default: SHOWRUNNER_REDIS_URL or redis://127.0.0.1:6379)')
+    .option('--prefix <prefix>', 'key prefix shared by submitters and workers', 'showrunner')
+    .option('--grace <seconds>', 'on stop, let jobs in hand finish this long before handing them back', '60')
+    .action(async (o: WorkerFlags) => {
+      await worker(await config('worker'), { ...o, verbose: global.verbose }, abort.signal, (line) =>
+        process.stderr.write(`${line}\n`),
+      );
     });
 
   try {
@@ -128,5 +160,6 @@ export async function main(
     return exitCodeOf(err);
   } finally {
     process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
   }
 }

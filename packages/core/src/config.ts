@@ -8,6 +8,7 @@ import type { ConfigEnv, HookName, Plugin, SlotPlugins, UserConfigExport } from 
 import { createNetworkGuard } from './policy/network.js';
 import type { PolicyOptions } from './policy/policy.js';
 import type { SecretResolver } from './policy/secrets.js';
+import type { RunFiles } from './run/files.js';
 import { STAGES } from './schema/run.js';
 import type { FailPolicy, StageName } from './types.js';
 
@@ -23,6 +24,8 @@ export interface ResolvedConfig {
   readonly onFail: FailPolicy;
   /** The config's guard settings (`trust`, `network`, `navigation`, `popups`, `secrets`, `decisionTimeoutMs`). */
   readonly policy: PolicyOptions;
+  /** How queue workers on other machines share run files; undefined: the runs folder is shared. */
+  readonly files?: RunFiles;
   /** parse and storage always have a plugin (the offline defaults when the slot is empty). */
   readonly slots: Partial<SlotPlugins> & Pick<SlotPlugins, 'parse' | 'storage'>;
   /** Every plugin in hook order: slots parse → storage, then `plugins`. */
@@ -63,6 +66,16 @@ const DataSchema = z.object({
     ])
     .optional(),
   decisionTimeoutMs: z.number().int().positive().optional(),
+  files: z
+    .custom<RunFiles>(
+      (v) =>
+        typeof v === 'object' &&
+        v !== null &&
+        typeof (v as RunFiles).pull === 'function' &&
+        typeof (v as RunFiles).push === 'function',
+      'RunFiles with pull() and push() (e.g. supabaseFiles() or dirFiles())',
+    )
+    .optional(),
 });
 const KNOWN_KEYS = new Set<string>([...STAGES, 'plugins', ...Object.keys(DataSchema.shape)]);
 
@@ -108,7 +121,7 @@ export async function resolveConfig(
   if (!Array.isArray(extra)) throw fail(`"plugins" must be an array, got ${describe(extra)}`, { slot: 'plugins' });
   for (const [i, value] of extra.entries()) checkPlugin(value, `plugins[${i}]`, fail);
 
-  const { runsDir, cacheDir, baseUrl, onFail, trust, network, navigation, popups, secrets, decisionTimeoutMs } = data.data;
+  const { runsDir, cacheDir, baseUrl, onFail, trust, network, navigation, popups, secrets, decisionTimeoutMs, files } = data.data;
   if (network?.allow) createNetworkGuard({ allow: network.allow }); // throws SR_CONFIG_INVALID for a bad entry
   return Object.freeze({
     file,
@@ -118,6 +131,7 @@ export async function resolveConfig(
     baseUrl,
     onFail,
     policy: { trust, network, navigation, popups, secrets, decisionTimeoutMs },
+    files,
     slots: slots as ResolvedConfig['slots'],
     plugins: [...STAGES.flatMap((s) => slots[s] ?? []), ...(extra as Plugin[])],
   });

@@ -2,6 +2,7 @@ import type { ShowrunnerError } from './errors.js';
 import type { PopupPolicy, RunPolicy, Trust } from './policy/policy.js';
 import type { SecretsOption } from './policy/secrets.js';
 import type { NavigationPolicy } from './policy/urls.js';
+import type { RunFiles } from './run/files.js';
 import type { Step } from './schema/demo.js';
 import type { StepResult } from './schema/run.js';
 import type { FailPolicy, PlanStepInput, StageIO, StageName } from './types.js';
@@ -220,6 +221,11 @@ export interface UserConfig extends Partial<SlotPlugins> {
   secrets?: SecretsOption;
   /** How long a failed step waits for a decision before `onFail` answers, in ms. Default: no limit (trusted), 30 min (untrusted). */
   decisionTimeoutMs?: number;
+  /**
+   * How queue workers on several machines share run files (`supabaseFiles()`, `dirFiles('/mnt/runs')`).
+   * Default: workers share the runs folder. In-process runs (the CLI without `--queue`) don't use it.
+   */
+  files?: RunFiles;
 }
 export interface ConfigEnv {
   command: string;

@@ -23,7 +23,7 @@ export interface WorkerOptions {
   stages?: StageName[];
   /** Jobs at once per stage. Defaults: {@link DEFAULT_CONCURRENCY}. */
   concurrency?: Partial<Record<StageName, number>>;
-  /** How run files reach other machines. Default: the runs folder is shared (`dirFiles(runsDir)`: nothing is copied). */
+  /** How run files reach other machines. Default: the config's `files`, else the runs folder is shared (nothing is copied). */
   files?: RunFiles;
   /** How long a job's lock lasts without renewal; a killed worker's job is picked up about 1.5× this later. Default 10 s. */
   lockDurationMs?: number;
@@ -64,7 +64,7 @@ export interface Workers {
  */
 export async function startWorkers(queue: RunQueue, config: ResolvedConfig, options: WorkerOptions = {}): Promise<Workers> {
   const stages = options.stages ?? [...STAGES];
-  const files = options.files ?? dirFiles(queue.runsDir);
+  const files = options.files ?? config.files ?? dirFiles(queue.runsDir);
   const log = options.log ?? ((e: LogEntry) => e.level === 'warn' && process.stderr.write(`[${e.plugin}] ${e.message}\n`));
   const active = new Map<string, AbortController>();
   const cancels = queue.redis.duplicate();

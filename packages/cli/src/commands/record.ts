@@ -138,7 +138,8 @@ function ciDecide(runDir: string, quiet?: boolean): Decider {
   };
 }
 
-async function summarize(run: RunFolder, config: ResolvedConfig, started: number): Promise<RunSummary> {
+/** What a finished run reports, from its state and outputs (a local run, or one followed on the queue). */
+export async function summarize(run: RunFolder, config: ResolvedConfig, started: number): Promise<RunSummary> {
   const merge = run.outputs.merge;
   const storage = run.outputs.storage;
   const videoUrl = storage?.url ?? '';
@@ -159,7 +160,14 @@ async function summarize(run: RunFolder, config: ResolvedConfig, started: number
     video,
     files: storage?.files ?? [],
     durationMs: merge?.durationMs,
-    sizeBytes: video ? (await stat(video)).size : merge?.sizeBytes,
+    // The file may be on the machine of the worker that stored it (a queued run): then the merge's figure.
+    sizeBytes:
+      (video
+        ? await stat(video).then(
+            (s) => s.size,
+            () => undefined,
+          )
+        : undefined) ?? merge?.sizeBytes,
     steps: run.state.steps,
     voice: config.slots.tts && `${config.slots.tts.name}${run.demo?.voice ? ` (${run.demo.voice})` : ''}`,
     stageMs,
