@@ -37,7 +37,9 @@ export async function runQueued(
     const ui = createProgress({ verbose: flags.verbose, quiet: flags.json });
     const talk = !flags.json && flags.interactive;
     const reviewing = 'request' in source && !flags.yes && talk;
-    const policy = flags.ci ? 'abort' : (flags.onFail ?? config.onFail);
+    // Explicit answers only: without a terminal, a plan waits for `--yes` or someone approving it elsewhere
+    // (the web app, the API), and a failed step for `--on-fail`/`--ci` or someone answering elsewhere.
+    const policy = flags.ci ? 'abort' : flags.onFail;
     const started = Date.now();
     // Workers resolve relative paths against the start URL: a --base-url is applied here, where it was given.
     const base = flags.baseUrl ?? config.baseUrl;
@@ -46,7 +48,7 @@ export async function runQueued(
       'demo' in source
         ? { demo: { ...source.demo, url: absolute(source.demo.url) } }
         : { request: { ...source.request, url: absolute(source.request.url) } };
-    const runId = await queue.submit(job, { autoApprove: !reviewing, by: 'terminal' });
+    const runId = await queue.submit(job, { autoApprove: flags.yes === true || 'demo' in source, by: 'terminal' });
     if (!flags.json) process.stderr.write(`submitted ${runId} to ${queue.keys.prefix}; following it (Ctrl-C cancels)\n`);
     flags.signal.addEventListener('abort', () => void queue.cancel(runId, { by: 'terminal' }).catch(() => {}), { once: true });
 
@@ -63,14 +65,17 @@ export async function runQueued(
         ui.pause();
         const plan = (await queue.read(runId)).outputs.parse?.demo;
         if (plan) await queue.approve(runId, await review(plan), { by: 'terminal' });
+      } else if (status === 'awaiting_review' && !flags.json) {
+        process.stderr.write(`the plan waits for approval (--yes, or approve it elsewhere: queue.approve)\n`);
       } else if (status === 'paused' && failure) {
-        const answer: Answer =
-          policy === 'ask' && talk
-            ? await answerAtTerminal(config, queue, runId, failure, ui.pause, flags.signal)
-            : policy === 'skip'
-              ? 'skip'
-              : 'abort';
-        await queue.answer(runId, answer, { by: policy === 'ask' && talk ? 'terminal' : 'policy' });
+        const asking = (policy ?? config.onFail) === 'ask' && talk;
+        if (asking)
+          await queue.answer(runId, await answerAtTerminal(config, queue, runId, failure, ui.pause, flags.signal), {
+            by: 'terminal',
+          });
+        else if (policy === 'skip' || policy === 'abort') await queue.answer(runId, policy, { by: 'policy' });
+        else if (!flags.json)
+          process.stderr.write(`step ${failure.index + 1} (${failure.step.id}) failed; waiting for an answer (queue.answer)\n`);
       } else if (status === 'done' || status === 'failed' || status === 'cancelled') {
         if (status !== 'done') ended = fromJson(event.error, status);
         done.abort();
