@@ -8,7 +8,8 @@ import {
   ShowrunnerError,
   type StepFailure,
 } from '@showrunner/core';
-import { type RunEvent, RunQueue } from '@showrunner/queue';
+import type { RunEvent, RunQueue } from '@showrunner/queue';
+import { loadQueue } from '../load/queue.js';
 import { clean } from '../ui/clean.js';
 import { terminalDecide } from '../ui/decide.js';
 import { createProgress } from '../ui/progress.js';
@@ -32,6 +33,7 @@ export async function runQueued(
   source: { request: ParseInput } | { demo: Demo },
   flags: QueueFlags,
 ): Promise<RunSummary> {
+  const { RunQueue } = await loadQueue();
   const queue = RunQueue.connect({ redis: flags.queue, prefix: flags.prefix, runsDir: config.runsDir });
   try {
     const ui = createProgress({ verbose: flags.verbose, quiet: flags.json });

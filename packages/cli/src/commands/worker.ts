@@ -1,5 +1,5 @@
 import { type LogEntry, type ResolvedConfig, ShowrunnerError, STAGES, type StageName } from '@showrunner/core';
-import { RunQueue, startWorkers } from '@showrunner/queue';
+import { loadQueue } from '../load/queue.js';
 import { clean } from '../ui/clean.js';
 
 /** Flags of `showrunner worker`. */
@@ -49,6 +49,7 @@ export async function worker(
     if (e.level === 'warn' || flags.verbose)
       process.stderr.write(`${clean(`[${e.plugin}] ${e.code ? `${e.code} ` : ''}${e.message}`)}\n`);
   };
+  const { RunQueue, startWorkers } = await loadQueue();
   const queue = RunQueue.connect({ redis: flags.queue, prefix: flags.prefix, runsDir: config.runsDir });
   const concurrency = n === undefined ? undefined : Object.fromEntries(stages.map((s) => [s, n]));
   const workers = await startWorkers(queue, config, { stages, concurrency, log });
