@@ -13,6 +13,19 @@ export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
  */
 export function connectRedis(target: RedisTarget): Redis {
   const options: RedisOptions = { maxRetriesPerRequest: null, enableReadyCheck: true, lazyConnect: false };
-  if (typeof target === 'object') return new Redis({ ...target, ...options });
-  return new Redis(target ?? process.env.SHOWRUNNER_REDIS_URL ?? DEFAULT_REDIS_URL, options);
+  if (typeof target === 'object') return quiet(new Redis({ ...target, ...options }));
+  return quiet(new Redis(target ?? process.env.SHOWRUNNER_REDIS_URL ?? DEFAULT_REDIS_URL, options));
 }
+
+/**
+ * Listen to a connection's `error` events, which only say that a reconnect failed (ioredis retries for
+ * ever and commands wait): without a listener, ioredis prints an "Unhandled error event" stack trace
+ * per retry while Redis restarts. Workers report a lost Redis through their own log instead.
+ */
+export function quiet<T extends Redis>(redis: T): T {
+  redis.on('error', () => {});
+  return redis;
+}
+
+/** A second connection with the same options (for blocking reads, subscriptions, BullMQ workers), quiet too. */
+export const duplicate = (redis: Redis): Redis => quiet(redis.duplicate());

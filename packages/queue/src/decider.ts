@@ -1,5 +1,6 @@
 import { type Answered, type Decider, ShowrunnerError } from '@showrunner/core';
 import type { Redis } from 'ioredis';
+import { duplicate } from './connect.js';
 import type { Keys } from './keys.js';
 
 /** Longest single blocking wait: a cancel or deadline is noticed at the latest this long after it. */
@@ -14,7 +15,7 @@ const POLL_SECONDS = 2;
 export function redisDecider(redis: Redis, keys: Keys, runId: string): Decider {
   return async (failure, ctx) => {
     const key = keys.answers(runId, failure.step.id, failure.attempt);
-    const reader = redis.duplicate();
+    const reader = duplicate(redis);
     try {
       while (!ctx.signal.aborted) {
         const left = ctx.deadline === undefined ? POLL_SECONDS : (ctx.deadline - Date.now()) / 1000;

@@ -1,5 +1,6 @@
 import { definePlugin, type HookName, type HookPlugin } from '@showrunner/core';
 import type { Redis } from 'ioredis';
+import { duplicate } from './connect.js';
 import type { Keys } from './keys.js';
 
 /** One event of a run as followers receive it: which hook (or `run` for the queue's own), and its event as JSON. */
@@ -43,7 +44,7 @@ export async function follow(
   listener: (item: RunEvent, id: string) => void | Promise<void>,
   options: { signal: AbortSignal; after?: string },
 ): Promise<void> {
-  const reader = redis.duplicate();
+  const reader = duplicate(redis);
   const key = keys.events(runId);
   let last = options.after ?? '0';
   try {

@@ -83,6 +83,7 @@ export class RunQueue {
     let queue = this.queues.get(stage);
     if (!queue) {
       queue = new Queue(stage, { connection: this.redis, prefix: this.keys.prefix });
+      queue.on('error', () => {}); // a lost connection (retried by ioredis); without a listener BullMQ prints each retry
       this.queues.set(stage, queue);
     }
     return queue;

@@ -13,6 +13,7 @@ import {
 } from '@showrunner/core';
 import { type Job, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { duplicate } from './connect.js';
 import { redisDecider } from './decider.js';
 import { publisher } from './events.js';
 import type { RunQueue } from './queue.js';
@@ -67,7 +68,7 @@ export async function startWorkers(queue: RunQueue, config: ResolvedConfig, opti
   const files = options.files ?? config.files ?? dirFiles(queue.runsDir);
   const log = options.log ?? ((e: LogEntry) => e.level === 'warn' && process.stderr.write(`[${e.plugin}] ${e.message}\n`));
   const active = new Map<string, AbortController>();
-  const cancels = queue.redis.duplicate();
+  const cancels = duplicate(queue.redis);
   await cancels.subscribe(queue.keys.cancels);
   cancels.on('message', (_channel: string, runId: string) => active.get(runId)?.abort());
 
@@ -107,7 +108,7 @@ export async function startWorkers(queue: RunQueue, config: ResolvedConfig, opti
 
   const connections: Redis[] = [];
   const workers = stages.map((stage) => {
-    const connection = queue.redis.duplicate() as Redis;
+    const connection = duplicate(queue.redis);
     connections.push(connection);
     const worker = new Worker(stage, work, {
       connection,
