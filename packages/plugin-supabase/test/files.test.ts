@@ -150,7 +150,7 @@ describe('supabaseFiles', () => {
     expect(server.requests.filter((r) => r.method === 'GET')).toHaveLength(names.length);
   });
 
-  it('refuses paths that leave the run folder and bad run ids, before any request (0 of 9 get through)', async () => {
+  it('refuses paths that leave the run folder and bad run ids, before any request (15 hostile cases, 0 get through)', async () => {
     const server = await storageServer();
     const files = supabaseFiles({ url: server.url, serviceKey: server.serviceKey });
     const dir = await tempDir();
