@@ -1,0 +1,53 @@
+import { and, eq, gt, sql } from 'drizzle-orm';
+import type { Tx } from './client';
+import { users } from './schema';
+
+/**
+ * Insert the signed-in user on their first request; later calls only fill in an email or name that
+ * was unknown (or changed). Idempotent. Called by ensureUser in the service.
+ */
+export async function upsertUser(tx: Tx, id: string, profile: { email?: string; name?: string } = {}): Promise<void> {
+  const values = { id, email: profile.email, name: profile.name };
+  if (profile.email === undefined && profile.name === undefined) {
+    await tx.insert(users).values(values).onConflictDoNothing({ target: users.id });
+    return;
+  }
+  await tx
+    .insert(users)
+    .values(values)
+    .onConflictDoUpdate({
+      target: users.id,
+      set: {
+        email: sql`coalesce(excluded.email, ${users.email})`,
+        name: sql`coalesce(excluded.name, ${users.name})`,
+      },
+    });
+}
+
+/**
+ * Take one credit in ONE statement (`update … set credits = credits - 1 where id = $1 and credits > 0
+ * returning credits`): Postgres locks the row, so concurrent requests can never spend the same credit.
+ * Returns the credits left, or undefined when there were none (or no such user).
+ */
+export async function takeCredit(tx: Tx, userId: string): Promise<number | undefined> {
+  const [row] = await tx
+    .update(users)
+    .set({ credits: sql`${users.credits} - 1` })
+    .where(and(eq(users.id, userId), gt(users.credits, 0)))
+    .returning({ credits: users.credits });
+  return row?.credits;
+}
+
+/** Give a credit back (a demo whose run could not be submitted). */
+export async function refundCredit(tx: Tx, userId: string): Promise<void> {
+  await tx
+    .update(users)
+    .set({ credits: sql`${users.credits} + 1` })
+    .where(eq(users.id, userId));
+}
+
+/** The user's credits left (0 for a user not seen yet). */
+export async function creditsOf(tx: Tx, userId: string): Promise<number> {
+  const [row] = await tx.select({ credits: users.credits }).from(users).where(eq(users.id, userId));
+  return row?.credits ?? 0;
+}
