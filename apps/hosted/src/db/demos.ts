@@ -45,12 +45,18 @@ export async function insertDemo(
 
 /** One demo of this owner with its run, or undefined. `lock` takes the run row FOR UPDATE (state changes). */
 export async function findDemo(tx: Tx, ownerId: string, demoId: string, lock = false): Promise<DemoWithRun | undefined> {
-  const query = tx
-    .select({ demo: demos, run: runs })
-    .from(demos)
-    .leftJoin(runs, eq(runs.id, demos.runId))
-    .where(and(eq(demos.id, demoId), eq(demos.ownerId, ownerId)));
-  const [row] = lock ? await query.for('update', { of: runs }) : await query;
+  const where = and(eq(demos.id, demoId), eq(demos.ownerId, ownerId));
+  if (lock) {
+    // FOR UPDATE cannot lock the nullable side of an outer join: a state change needs the run row anyway.
+    const [row] = await tx
+      .select({ demo: demos, run: runs })
+      .from(demos)
+      .innerJoin(runs, eq(runs.id, demos.runId))
+      .where(where)
+      .for('update', { of: runs });
+    return row;
+  }
+  const [row] = await tx.select({ demo: demos, run: runs }).from(demos).leftJoin(runs, eq(runs.id, demos.runId)).where(where);
   return row;
 }
 

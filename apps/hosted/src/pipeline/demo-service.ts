@@ -1,0 +1,154 @@
+import { randomUUID } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Step, safeJoin } from '@showrunner/core';
+import * as z from 'zod';
+import { db } from '../db/client';
+import * as demosDb from '../db/demos';
+import { insertEvent, lastEventId } from '../db/events';
+import { sharesOf } from '../db/shares';
+import { creditsOf, refundCredit, takeCredit, upsertUser } from '../db/users';
+import { dataDirs } from '../env';
+import { HostedError } from '../errors';
+import { requireDemo } from './common';
+import { queue, withinTime } from './queue';
+import type { DemoSummary, DemoView, NewDemo } from './types';
+import { type RunResult, toSummary, toView } from './views';
+
+const FINAL = ['done', 'failed', 'cancelled'];
+
+/** Insert the signed-in user on their first request (idempotent; fills in email/name when given). */
+export async function ensureUser(userId: string, profile?: { email?: string; name?: string }): Promise<void> {
+  await upsertUser(db(), userId, profile);
+}
+
+/** The dashboard: this user's demos, newest first, and the credits left. */
+export async function listDemos(userId: string): Promise<{ demos: DemoSummary[]; credits: number }> {
+  const [rows, credits] = await Promise.all([demosDb.listDemos(db(), userId), creditsOf(db(), userId)]);
+  return { demos: rows.map((r) => toSummary(r.demo, r.run)), credits };
+}
+
+const NewDemoSchema = z.object({
+  url: z
+    .string({ error: 'a URL is needed' })
+    .trim()
+    .min(1, 'a URL is needed')
+    .max(2048, 'the URL is longer than 2048 characters')
+    .refine((v) => URL.canParse(v) && ['http:', 'https:'].includes(new URL(v).protocol), 'an http:// or https:// URL is needed'),
+  description: z
+    .string({ error: 'a description is needed' })
+    .trim()
+    .min(1, 'a description is needed')
+    .max(4000, 'the description is longer than 4000 characters'),
+  language: z
+    .string()
+    .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'a language tag such as en or pt-BR')
+    .optional(),
+});
+
+/** A first title until the plan names the demo: the script's `Title:` line, else the description's first line. */
+function firstTitle(description: string): string {
+  const titled = /^\s*title\s*:\s*(.+)$/im.exec(description)?.[1];
+  const line = (titled ?? description.split('\n').find((l) => l.trim()) ?? 'Demo').trim();
+  return line.length > 80 ? `${line.slice(0, 79)}…` : line;
+}
+
+/**
+ * Start a demo: validate the form, take one credit in one statement (SR_QUOTA_EXCEEDED when none is
+ * left), insert the demo and its run, then submit the run to the queue to be planned. When the queue
+ * cannot take it (Redis down), the run is marked failed, the credit given back, and SR_UNAVAILABLE thrown.
+ */
+export async function createDemo(userId: string, input: NewDemo): Promise<DemoView> {
+  const parsed = NewDemoSchema.safeParse(input ?? {});
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new HostedError('SR_BAD_REQUEST', issue.message, { field: String(issue.path[0] ?? 'url') });
+  }
+  const { url, description, language = 'en' } = parsed.data;
+  const id = randomUUID();
+  await db().transaction(async (tx) => {
+    await upsertUser(tx, userId);
+    const left = await takeCredit(tx, userId);
+    if (left === undefined) throw new HostedError('SR_QUOTA_EXCEEDED', 'No demos left on this account.', { field: 'credits' });
+    await demosDb.insertDemo(tx, { id, ownerId: userId, title: firstTitle(description), url, description, language });
+    await insertEvent(tx, id, 'status', { status: 'created' });
+  });
+  try {
+    await withinTime('submit', queue().submit({ request: { url, description } }, { runId: id, by: userId, trust: 'untrusted' }));
+  } catch (err) {
+    void queue()
+      .cancel(id, { by: 'hosted' })
+      .catch(() => {}); // if the submit lands later, it stops there
+    const message = `The run could not be queued: ${(err as Error).message}`;
+    await db().transaction(async (tx) => {
+      await demosDb.updateRun(tx, userId, id, {
+        status: 'failed',
+        errorCode: 'SR_UNAVAILABLE',
+        errorMessage: message,
+        finishedAt: new Date(),
+      });
+      await refundCredit(tx, userId);
+      await insertEvent(tx, id, 'status', { status: 'failed', error: { code: 'SR_UNAVAILABLE', message } });
+    });
+    throw new HostedError('SR_UNAVAILABLE', message, { cause: err });
+  }
+  return getDemo(userId, id);
+}
+
+/** Everything /demo/[id] shows; SR_NOT_FOUND for someone else's demo. */
+export async function getDemo(userId: string, id: string): Promise<DemoView> {
+  return db().transaction(
+    async (tx) => {
+      const { demo, run } = await requireDemo(tx, userId, id);
+      const [cards, shares, last] = [
+        await demosDb.readSteps(tx, userId, demo.id),
+        await sharesOf(tx, userId, demo.id),
+        await lastEventId(tx, userId, demo.id),
+      ];
+      return toView(demo, run, { steps: cards as Step[], shares, lastEventId: last });
+    },
+    { isolationLevel: 'repeatable read', accessMode: 'read only' },
+  );
+}
+
+/**
+ * Cancel the demo's run: marked cancelled here at once (a page sees it live), then in the queue, whose
+ * worker stops within moments. A finished run stays as it is.
+ */
+export async function cancelDemo(userId: string, id: string): Promise<DemoView> {
+  const { demo, run, runId } = await requireDemo(db(), userId, id);
+  if (run && FINAL.includes(run.status)) return getDemo(userId, id);
+  await db().transaction(async (tx) => {
+    const done = await demosDb.updateRun(
+      tx,
+      userId,
+      demo.id,
+      { status: 'cancelled', failure: null, errorCode: 'SR_ABORTED', errorMessage: 'Cancelled.', finishedAt: new Date() },
+      ['created', 'awaiting_review', 'approved', 'running', 'paused'],
+    );
+    if (done) await insertEvent(tx, demo.id, 'status', { status: 'cancelled' });
+  });
+  await withinTime('cancel', queue().cancel(runId, { by: userId })).catch((err: { code?: string }) => {
+    if (err.code !== 'SR_RUN_INVALID') throw err; // never reached the queue: nothing to stop
+  });
+  return getDemo(userId, id);
+}
+
+/** Delete a demo: cancel its run, remove its run folder and local video files, delete its rows. */
+export async function deleteDemo(userId: string, id: string): Promise<void> {
+  const { demo, run, runId } = await requireDemo(db(), userId, id);
+  if (!run || !FINAL.includes(run.status)) await cancelDemo(userId, id).catch(() => {});
+  const dirs = dataDirs();
+  await rm(safeJoin(dirs.runs, runId), { recursive: true, force: true });
+  for (const file of (run?.result as RunResult | null)?.files ?? []) {
+    if (!file.url.startsWith('file:')) continue;
+    const local = fileURLToPath(file.url);
+    const folder = path.dirname(local);
+    // localStore with perRun keeps each run in `<videos>/<name>/<runId>/`: remove that folder.
+    const inside = folder.startsWith(dirs.videos + path.sep);
+    if (inside && path.basename(folder) === runId) await rm(folder, { recursive: true, force: true });
+    else if (local.startsWith(dirs.videos + path.sep)) await rm(local, { force: true });
+  }
+  await demosDb.deleteDemo(db(), userId, demo.id);
+}
