@@ -5,6 +5,7 @@ import {
   isApproved,
   isShowrunnerError,
   type LogEntry,
+  nextStep,
   type ResolvedConfig,
   type RunFiles,
   runStages,
@@ -17,6 +18,12 @@ import { duplicate } from './connect.js';
 import { redisDecider } from './decider.js';
 import { publisher } from './events.js';
 import type { RunQueue } from './queue.js';
+
+/** True when what the run needs next is this stage (e.g. tts again for the clips of replaced steps). */
+const needsStage = (run: Parameters<typeof nextStep>[0], stage: StageName): boolean => {
+  const next = nextStep(run);
+  return next.kind === 'stages' && next.stages.includes(stage);
+};
 
 /** Options of {@link startWorkers}. */
 export interface WorkerOptions {
@@ -79,7 +86,10 @@ export async function startWorkers(queue: RunQueue, config: ResolvedConfig, opti
     const { state, outputs } = run;
     if (state.status === 'cancelled') return { skipped: 'cancelled' };
     if (stage !== 'parse' && !isApproved(state)) return { skipped: 'not approved' };
-    if (outputs[stage] && state.stages[stage]?.status === 'done') return { skipped: 'already done' };
+    // A done stage is skipped (a duplicate job), except tts when steps replaced during the recording
+    // still need their clips: the run asks for tts again then (nextStep), and only this job gives them.
+    const again = stage === 'tts' && needsStage(run, 'tts');
+    if (outputs[stage] && state.stages[stage]?.status === 'done' && !again) return { skipped: 'already done' };
     const controller = new AbortController();
     active.set(runId, controller);
     const untrusted = (await queue.redis.hget(queue.keys.meta(runId), 'trust')) === 'untrusted';

@@ -67,6 +67,21 @@ describe('queue', () => {
     await expect(h.queue.answer(runId, 'retry')).rejects.toMatchObject({ code: 'SR_RUN_STATE' });
   });
 
+  it('a failed step answered "describe" is replaced, the new step gets its clip (tts runs again), and the run finishes', async () => {
+    h = await harness();
+    const runId = await h.queue.submit({ demo: broken });
+    await until(h.queue, runId, runStatus('paused'));
+    await h.queue.answer(runId, { describe: 'click "Menu" — Open the menu instead.' }, { by: 'user_4' });
+    await until(h.queue, runId, runStatus('done', 'failed'));
+    const run = await h.queue.read(runId);
+    expect(run.state.status).toBe('done');
+    expect(run.state.steps).toMatchObject({ s2: 'replaced', 's2.1': 'done' });
+    expect(run.outputs.tts?.clips.map((c) => c.stepId)).toContain('s2.1');
+    expect(run.state.decisions).toMatchObject([
+      { stepId: 's2', answer: 'replace', describe: 'click "Menu" — Open the menu instead.' },
+    ]);
+  });
+
   it('cancelling a run that waits for a decision ends its job within 2 s; the run is cancelled', async () => {
     h = await harness();
     const runId = await h.queue.submit({ demo: broken });
