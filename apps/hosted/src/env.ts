@@ -66,6 +66,12 @@ const Schema = z.object({
   OPENROUTER_MODEL: optional(z.string().min(1)),
   /** Addresses untrusted runs may reach although private, e.g. `127.0.0.1:4000` (the examples app in tests). */
   SHOWRUNNER_NETWORK_ALLOW: optional(list).default([]),
+  /** Stages `npm run worker` works on (comma list), default all five. */
+  WORKER_STAGES: optional(
+    list.pipe(z.array(z.enum(['parse', 'tts', 'record', 'merge', 'storage'], 'a stage: parse, tts, record, merge or storage'))),
+  ),
+  /** Seconds a stopping worker lets its jobs finish before handing them back. */
+  WORKER_GRACE_SECONDS: optional(z.coerce.number().int().min(0).max(3600)).default(60),
   /** User ids allowed on /admin/queues. */
   ADMIN_USER_IDS: optional(list).default([]),
   NODE_ENV: optional(z.string()).default('development'),

@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, inArray, type SQL } from 'drizzle-orm';
 import { type PgColumn, QueryBuilder } from 'drizzle-orm/pg-core';
 import type { Tx } from './client';
-import { decisions, demos, runs, steps } from './schema';
+import { decisions, demoEvents, demos, runs, steps } from './schema';
 
 // Owner-scoped reads and writes of a demo, its run row and its cards. Every function takes the
 // owner's id with the demo's id, and every statement filters on demos.owner_id (directly, or through
@@ -124,4 +124,16 @@ export async function insertDecision(
     .where(and(eq(demos.id, values.demoId), eq(demos.ownerId, ownerId)));
   if (!mine) return;
   await tx.insert(decisions).values({ ...values, by: ownerId });
+}
+
+/** Take back a decision whose answer the queue refused (the run had moved on): its row and its event. */
+export async function deleteDecisionEvent(tx: Tx, ownerId: string, demoId: string, eventId: number): Promise<void> {
+  const [latest] = await tx
+    .select({ id: decisions.id })
+    .from(decisions)
+    .where(owned(decisions.demoId, ownerId, demoId))
+    .orderBy(desc(decisions.id))
+    .limit(1);
+  if (latest) await tx.delete(decisions).where(eq(decisions.id, latest.id));
+  await tx.delete(demoEvents).where(and(eq(demoEvents.id, eventId), owned(demoEvents.demoId, ownerId, demoId)));
 }

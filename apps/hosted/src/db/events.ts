@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, sql } from 'drizzle-orm';
 import type { DemoEvent } from '../pipeline/types';
 import type { Tx } from './client';
 import { owned } from './demos';
@@ -10,11 +10,14 @@ export const EVENTS_PAGE = 500;
 export type EventType = DemoEvent['type'];
 
 /**
- * Append an event to a demo's log. The AFTER INSERT trigger NOTIFYs `showrunner_events` with
+ * Append an event to a demo's log, inside `tx` (keep it short: the demo's other writers wait for it). The AFTER INSERT trigger NOTIFYs `showrunner_events` with
  * `{ id, demoId }` when the transaction commits. Callers have checked who owns the demo (the service
  * in the same transaction) or hold its run (a worker's status hook). Returns the event id.
  */
 export async function insertEvent(tx: Tx, demoId: string, type: EventType, data: Record<string, unknown>): Promise<number> {
+  // One writer per demo until commit: ids then commit in order, so a reader that has seen id n never
+  // sees a smaller id of the same demo appear later (the hub reads "after the last id it saw").
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${demoId}, 0))`);
   const [row] = await tx.insert(demoEvents).values({ demoId, type, data }).returning({ id: demoEvents.id });
   return row!.id;
 }

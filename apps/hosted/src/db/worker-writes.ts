@@ -8,6 +8,12 @@ import { demos, runs, steps } from './schema';
 // a person), so these have no owner to filter on. Everything a person does goes through the
 // owner-scoped modules instead.
 
+/** An event to log for the run's demo. */
+export interface Logged {
+  type: EventType;
+  data: Record<string, unknown>;
+}
+
 /** Run statuses after which nothing a worker reports changes the row (a cancel from the page wins). */
 export const FINAL = ['done', 'failed', 'cancelled'];
 
@@ -20,7 +26,7 @@ export async function reportRun(
   tx: Tx,
   runId: string,
   patch: Partial<Omit<RunRow, 'id' | 'demoId' | 'createdAt' | 'updatedAt'>>,
-  events: { type: EventType; data: Record<string, unknown> }[],
+  events: Logged[] | ((demoId: string) => Logged[]),
   options: { stage?: string } = {},
 ): Promise<string | undefined> {
   const [row] = await tx
@@ -29,7 +35,7 @@ export async function reportRun(
     .where(and(eq(runs.id, runId), notInArray(runs.status, FINAL), options.stage ? eq(runs.stage, options.stage) : undefined))
     .returning({ demoId: runs.demoId });
   if (!row) return undefined;
-  for (const e of events) await insertEvent(tx, row.demoId, e.type, e.data);
+  for (const e of typeof events === 'function' ? events(row.demoId) : events) await insertEvent(tx, row.demoId, e.type, e.data);
   return row.demoId;
 }
 

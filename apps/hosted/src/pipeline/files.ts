@@ -13,7 +13,7 @@ import { notFound, requireDemo } from './common';
 import { hostedConfig } from './config';
 import { queue } from './queue';
 import { linkExpired, SHARE_TOKEN } from './share-service';
-import type { RunFailure, RunResult } from './views';
+import { type RunFailure, type RunResult, typeOf } from './views';
 
 /** The files a page may ask for. `failure` (the failed step's screenshot) only for the owner. */
 export type FileRole = 'video' | 'poster' | 'captions' | 'chapters' | 'failure';
@@ -31,18 +31,6 @@ export interface FileBody {
 }
 /** Where a file stored elsewhere (signed Supabase URL) is: the route answers with a redirect. */
 export type FileAnswer = FileBody | { redirect: string };
-
-const TYPES: Record<string, string> = {
-  '.mp4': 'video/mp4',
-  '.webm': 'video/webm',
-  '.vtt': 'text/vtt; charset=utf-8',
-  '.srt': 'application/x-subrip',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.png': 'image/png',
-  '.gif': 'image/gif',
-};
-const typeOf = (file: string) => TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
 
 /**
  * `bytes=a-b`, `bytes=a-`, `bytes=-n` as [start, end] within `size`; undefined for no range, a range

@@ -151,13 +151,17 @@ export async function answer(userId: string, id: string, choice: Choice): Promis
   const { demo, run, runId } = await requireDemo(db(), userId, id);
   const failure = run?.failure as RunFailure | null;
   if (run?.status !== 'paused' || !failure) throw conflict('answer a failed step', run?.status);
-  await withinTime(
-    'answer',
-    queue().answer(runId, text !== undefined ? { describe: text } : (kind as 'skip' | 'retry'), { by: userId }),
-  );
-  await db().transaction(async (tx) => {
+  // The decision is logged first, so the page reads "decision" before the worker's "running".
+  const decisionId = await db().transaction(async (tx) => {
     await demosDb.insertDecision(tx, userId, { demoId: demo.id, runId, stepId: failure.stepId, choice: kind, text });
-    await insertEvent(tx, demo.id, 'decision', { choice: kind, text, stepId: failure.stepId, index: failure.index, by: userId });
+    return insertEvent(tx, demo.id, 'decision', { choice: kind, text, stepId: failure.stepId, index: failure.index, by: userId });
   });
+  const given = text !== undefined ? { describe: text } : (kind as 'skip' | 'retry');
+  try {
+    await withinTime('answer', queue().answer(runId, given, { by: userId }));
+  } catch (err) {
+    await db().transaction((tx) => demosDb.deleteDecisionEvent(tx, userId, demo.id, decisionId));
+    throw err;
+  }
   return getDemo(userId, id);
 }

@@ -1,9 +1,23 @@
+import path from 'node:path';
 import type { Step } from '@showrunner/core';
 import type { DemoRow, RunRow } from '../db/demos';
 import type { ShareRow } from '../db/shares';
 import type { DemoSummary, DemoView, PendingFailure, RunStatus, ShareLink, VideoFiles } from './types';
 
 // Rows → the shapes the web gets (types.ts). Pure functions, called by the service.
+
+const TYPES: Record<string, string> = {
+  '.mp4': 'video/mp4',
+  '.webm': 'video/webm',
+  '.vtt': 'text/vtt; charset=utf-8',
+  '.srt': 'application/x-subrip',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.png': 'image/png',
+  '.gif': 'image/gif',
+};
+/** The Content-Type of a finished file, from its extension. */
+export const typeOf = (file: string) => TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
 
 /** What the status hook stores in runs.result when a run is done. */
 export interface RunResult {
