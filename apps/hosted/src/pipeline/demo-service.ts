@@ -3,13 +3,14 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Step, safeJoin } from '@showrunner/core';
+import { supabaseFiles } from '@showrunner/plugin-supabase';
 import * as z from 'zod';
 import { db } from '../db/client';
 import * as demosDb from '../db/demos';
 import { insertEvent, lastEventId } from '../db/events';
 import { sharesOf } from '../db/shares';
 import { creditsOf, refundCredit, takeCredit, upsertUser } from '../db/users';
-import { dataDirs } from '../env';
+import { dataDirs, env } from '../env';
 import { HostedError } from '../errors';
 import { requireDemo } from './common';
 import { queue, withinTime } from './queue';
@@ -150,5 +151,22 @@ export async function deleteDemo(userId: string, id: string): Promise<void> {
     if (inside && path.basename(folder) === runId) await rm(folder, { recursive: true, force: true });
     else if (local.startsWith(dirs.videos + path.sep)) await rm(local, { force: true });
   }
+  await removeStored(runId);
   await demosDb.deleteDemo(db(), userId, demo.id);
+}
+
+/**
+ * With Supabase configured, a run's files live in the bucket too: its run files under `runs/<runId>/`
+ * (supabaseFiles) and its published video under `demos/<runId>/` (supabaseStorage's owner segment, as
+ * showrunner.config.ts sets it). Both go; a failure is logged, the demo is deleted anyway.
+ */
+async function removeStored(runId: string): Promise<void> {
+  const e = env();
+  if (!e.SUPABASE_URL || !e.SUPABASE_SERVICE_ROLE_KEY) return;
+  const connection = { url: e.SUPABASE_URL, serviceKey: e.SUPABASE_SERVICE_ROLE_KEY, bucket: e.SUPABASE_BUCKET };
+  for (const prefix of ['runs', 'demos']) {
+    await supabaseFiles({ ...connection, prefix })
+      .remove(runId)
+      .catch((err: Error) => console.warn(`[hosted] could not remove ${prefix}/${runId} from Storage: ${err.message}`));
+  }
 }
