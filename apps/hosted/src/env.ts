@@ -70,6 +70,8 @@ const Schema = z.object({
   WORKER_STAGES: optional(
     list.pipe(z.array(z.enum(['parse', 'tts', 'record', 'merge', 'storage'], 'a stage: parse, tts, record, merge or storage'))),
   ),
+  /** How long a web request waits for the queue's Redis before answering SR_UNAVAILABLE. */
+  QUEUE_TIMEOUT_MS: optional(z.coerce.number().int().min(100).max(120_000)).default(10_000),
   /** Seconds a stopping worker lets its jobs finish before handing them back. */
   WORKER_GRACE_SECONDS: optional(z.coerce.number().int().min(0).max(3600)).default(60),
   /** User ids allowed on /admin/queues. */

@@ -29,11 +29,11 @@ export async function closeQueue(): Promise<void> {
 }
 
 /**
- * A queue call that gives up after `ms` with SR_UNAVAILABLE-worthy `QueueTimeout` (the queue's Redis
+ * A queue call that gives up after `ms` (QUEUE_TIMEOUT_MS) with `QueueTimeout`, reported as SR_UNAVAILABLE (the queue's Redis
  * connection waits out a restart forever, which a web request must not). The call itself still
  * completes if Redis comes back; callers undo what they must.
  */
-export async function withinTime<T>(what: string, call: Promise<T>, ms = 10_000): Promise<T> {
+export async function withinTime<T>(what: string, call: Promise<T>, ms = env().QUEUE_TIMEOUT_MS): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new QueueTimeout(`${what}: the queue (REDIS_URL) did not answer within ${ms / 1000} s`)), ms);
