@@ -1,0 +1,51 @@
+import type { NextConfig } from 'next';
+
+// Next would bundle every server dependency into its own chunks. The engine's packages load native
+// modules (onnxruntime, sharp), spawn browsers and ffmpeg, open Redis and Postgres connections and
+// resolve files next to their own code, so the server requires them from node_modules as they are.
+const ENGINE = [
+  '@showrunner/core',
+  '@showrunner/cli',
+  '@showrunner/queue',
+  '@showrunner/plugin-espeak',
+  '@showrunner/plugin-ffmpeg',
+  '@showrunner/plugin-kokoro',
+  '@showrunner/plugin-openrouter',
+  '@showrunner/plugin-playwright',
+  '@showrunner/plugin-supabase',
+];
+const NATIVE_OR_HEAVY = [
+  'bullmq',
+  'ioredis',
+  'pg',
+  'pg-native',
+  'drizzle-orm',
+  'playwright-core',
+  'playwright',
+  'onnxruntime-node',
+  'onnxruntime-web',
+  'kokoro-js',
+  '@huggingface/transformers',
+  'sharp',
+  '@echogarden/espeak-ng-emscripten',
+  '@ffmpeg-installer/ffmpeg',
+  '@supabase/supabase-js',
+  'tus-js-client',
+  'ws',
+  'openai',
+  '@bull-board/api',
+  '@bull-board/hono',
+  '@hono/node-server',
+  'hono',
+];
+
+// No usage reports leave the machine (the build also honours NEXT_TELEMETRY_DISABLED from the shell).
+process.env.NEXT_TELEMETRY_DISABLED = '1';
+
+const config: NextConfig = {
+  serverExternalPackages: [...ENGINE, ...NATIVE_OR_HEAVY],
+  poweredByHeader: false,
+  reactStrictMode: true,
+};
+
+export default config;
