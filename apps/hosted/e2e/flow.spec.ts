@@ -1,0 +1,158 @@
+import type { Browser, Page } from '@playwright/test';
+import { expect, loopbackOnly, test, userId } from './fixtures';
+import { watch } from './harness/page-watch';
+
+// The whole way through, in the browser, as a person does it: create a demo from a URL of the
+// examples app and a description, watch the plan arrive live, edit a card's narration, reorder two
+// cards, confirm, watch the progress move, play the finished video with captions and chapters, and
+// open the share link signed out. Clerk as in production; the script parser plans (no model).
+
+const DESCRIPTION = [
+  'Type "ada@example.com" into the "Email" field — Start with the email address.',
+  'Type "orbit-demo-password" into the "Password" field — Then the password.',
+  'Click the "Sign in" button — Sign in to see your projects.',
+].join('\n');
+const EDITED = 'Type the email address of your Orbit account.';
+
+test('create, review, record, watch and share a demo', async ({ page, signIn, exampleUrl, browser, baseURL }) => {
+  test.setTimeout(600_000);
+  await signIn(userId('flow'));
+
+  await test.step('create a demo from the dashboard form', async () => {
+    await page.goto('/dashboard');
+    await page.getByLabel('Web address').fill(exampleUrl);
+    await page.getByLabel('What should the video show?').fill(DESCRIPTION);
+    await page.getByLabel('Narration language').selectOption('en');
+    await page.getByRole('button', { name: 'Create demo' }).click();
+    await expect(page).toHaveURL(/\/demo\/[0-9a-f-]{36}$/);
+  });
+
+  await test.step('the plan arrives live, without a reload', async () => {
+    await expect(page.getByTestId('status')).toHaveAttribute('data-status', 'awaiting_review', { timeout: 180_000 });
+    await expect(page.getByTestId('step-card')).toHaveCount(3);
+  });
+  const cards = page.getByTestId('step-card');
+  const ids = async () => cards.evaluateAll((els) => els.map((el) => el.getAttribute('data-step-id')));
+
+  await test.step('an error from saving is shown on the card it names', async () => {
+    const value = cards.nth(0).getByLabel('Value');
+    await value.fill('');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await expect(cards.nth(0).getByTestId('card-error')).toContainText('value');
+    await expect(value).toHaveAttribute('aria-invalid', 'true');
+    await value.fill('ada@example.com');
+  });
+
+  await test.step('edit a narration and reorder two cards (keyboard drag, then the buttons)', async () => {
+    await cards.nth(0).getByLabel('Narration').fill(EDITED);
+    const [first, second, third] = await ids();
+    // dnd-kit's keyboard sensor: space picks the card up, arrow moves it, space drops it.
+    await page.getByRole('button', { name: /^Drag step 2\./ }).focus();
+    // Each key waits for what dnd-kit announces to screen readers, as a person waits for the card to move.
+    const announced = page.locator('[id^="DndLiveRegion"]');
+    await page.keyboard.press('Space');
+    await expect(announced).toHaveText(/Picked up step 2\.|Step 2 is over position 2\./);
+    await page.keyboard.press('ArrowUp');
+    await expect(announced).toHaveText('Step 2 is over position 1.');
+    await page.keyboard.press('Space');
+    await expect(announced).toHaveText('Step 2 dropped at position 1.');
+    await expect.poll(ids).toEqual([second, first, third]);
+    // And with the visible buttons: down and back up again.
+    await page.getByRole('button', { name: 'Move step 1 down' }).click();
+    await expect.poll(ids).toEqual([first, second, third]);
+    await page.getByRole('button', { name: 'Move step 2 up' }).click();
+    await expect.poll(ids).toEqual([second, first, third]);
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await expect(page.getByText('unsaved changes')).toHaveCount(0);
+    // Saved on the server: a reload shows the same order and narration.
+    await page.reload();
+    await expect.poll(ids).toEqual([second, first, third]);
+    await expect(cards.nth(1).getByLabel('Narration')).toHaveValue(EDITED);
+  });
+
+  await test.step('confirm; the status, progress and steps move live to done', async () => {
+    const seen = await watch(page);
+    await page.getByRole('button', { name: 'Confirm and record' }).click();
+    await expect(page.getByTestId('status')).toHaveAttribute('data-status', 'done', { timeout: 420_000 });
+    const { statuses, progress, stepOf } = await seen();
+    expect(statuses).toContain('running');
+    expect(progress.length).toBeGreaterThan(1);
+    expect(progress.some((p, i) => i > 0 && p > progress[i - 1]!)).toBe(true);
+    expect(stepOf.some((s) => /step \d of 3/.test(s))).toBe(true);
+  });
+
+  await test.step('the finished video plays, with captions and chapters', async () => {
+    await expectPlayable(page, [EDITED]);
+    const chapters = page.getByTestId('chapters').getByRole('button');
+    await expect(chapters).toHaveCount(3);
+    await chapters.nth(2).click();
+    const start = await page.getByTestId('video').evaluate((v: HTMLVideoElement) => v.currentTime);
+    expect(start).toBeGreaterThan(0.5);
+    const download = await page.request.get((await page.getByTestId('download').getAttribute('href'))!);
+    expect(download.status()).toBe(200);
+    expect(download.headers()['content-disposition']).toContain('attachment');
+    expect(download.headers()['content-type']).toBe('video/mp4');
+  });
+
+  const shareUrl = await test.step('create a share link', async () => {
+    await page.getByRole('button', { name: 'Create share link' }).click();
+    const field = page.getByTestId('share-link').first().getByRole('textbox');
+    await expect(field).toHaveValue(new RegExp(`^${baseURL}/share/[A-Za-z0-9_-]{43}$`));
+    return field.inputValue();
+  });
+
+  await test.step('the share link opens signed out, in a browser that never signed in', async () => {
+    const stranger = await freshPage(browser);
+    const res = await stranger.goto(shareUrl);
+    expect(res?.status()).toBe(200);
+    await expect(stranger.getByRole('heading', { level: 1 })).toBeVisible();
+    const poster = await stranger.locator('meta[property="og:image"]').getAttribute('content');
+    expect(poster).toMatch(/\/api\/share\/[A-Za-z0-9_-]{43}\/files\/poster$/);
+    expect(await stranger.locator('meta[name="twitter:card"]').getAttribute('content')).toBe('summary_large_image');
+    expect((await stranger.request.get(poster!)).headers()['content-type']).toMatch(/^image\//);
+    await expectPlayable(stranger, [EDITED]);
+    await stranger.context().close();
+  });
+
+  await test.step('revoked, the link shows a clear page and its files are gone', async () => {
+    await page.getByRole('button', { name: 'Revoke' }).click();
+    await expect(page.getByText('1 revoked link')).toBeVisible();
+    const stranger = await freshPage(browser);
+    await stranger.goto(shareUrl);
+    await expect(stranger.getByTestId('share-unavailable')).toHaveAttribute('data-state', 'revoked');
+    await expect(stranger.getByRole('heading', { name: 'This link was turned off' })).toBeVisible();
+    const token = shareUrl.split('/').pop();
+    expect((await stranger.request.get(`/api/share/${token}/files/video`)).status()).toBe(404);
+    await stranger.context().close();
+  });
+});
+
+/** A page in a new browser context with no cookies at all (not even Clerk's dev-browser one). */
+async function freshPage(browser: Browser): Promise<Page> {
+  const context = await browser.newContext({ baseURL: process.env.E2E_BASE_URL });
+  await loopbackOnly(context);
+  return context.newPage();
+}
+
+/** The page's video loads and plays, its captions track is showing with cues holding `texts`. */
+export async function expectPlayable(page: Page, texts: string[]): Promise<void> {
+  const video = page.getByTestId('video');
+  await expect(video).toBeVisible();
+  await expect.poll(() => video.evaluate((v: HTMLVideoElement) => v.readyState), { timeout: 30_000 }).toBeGreaterThanOrEqual(2);
+  const captions = await video.evaluate(async (v: HTMLVideoElement) => {
+    const track = [...v.textTracks].find((t) => t.kind === 'captions');
+    if (!track) return undefined;
+    for (let i = 0; i < 100 && !track.cues?.length; i++) await new Promise((r) => setTimeout(r, 100));
+    return { mode: track.mode, cues: [...(track.cues ?? [])].map((c) => (c as VTTCue).text) };
+  });
+  expect(captions?.mode).toBe('showing');
+  // Long cues are wrapped over two lines: compare the words.
+  const spoken = captions?.cues.join(' ').replace(/\s+/g, ' ');
+  for (const text of texts) expect(spoken).toContain(text);
+  await video.evaluate((v: HTMLVideoElement) => {
+    v.muted = true;
+    return v.play();
+  });
+  await expect.poll(() => video.evaluate((v: HTMLVideoElement) => v.currentTime), { timeout: 20_000 }).toBeGreaterThan(0.3);
+  expect(await video.evaluate((v: HTMLVideoElement) => v.duration)).toBeGreaterThan(1);
+}
