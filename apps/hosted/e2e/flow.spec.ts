@@ -1,6 +1,7 @@
 import type { Browser, Page } from '@playwright/test';
 import { expect, loopbackOnly, test, userId } from './fixtures';
 import { watch } from './harness/page-watch';
+import { expectPlayable } from './harness/player';
 
 // The whole way through, in the browser, as a person does it: create a demo from a URL of the
 // examples app and a description, watch the plan arrive live, edit a card's narration, reorder two
@@ -132,27 +133,4 @@ async function freshPage(browser: Browser): Promise<Page> {
   const context = await browser.newContext({ baseURL: process.env.E2E_BASE_URL });
   await loopbackOnly(context);
   return context.newPage();
-}
-
-/** The page's video loads and plays, its captions track is showing with cues holding `texts`. */
-export async function expectPlayable(page: Page, texts: string[]): Promise<void> {
-  const video = page.getByTestId('video');
-  await expect(video).toBeVisible();
-  await expect.poll(() => video.evaluate((v: HTMLVideoElement) => v.readyState), { timeout: 30_000 }).toBeGreaterThanOrEqual(2);
-  const captions = await video.evaluate(async (v: HTMLVideoElement) => {
-    const track = [...v.textTracks].find((t) => t.kind === 'captions');
-    if (!track) return undefined;
-    for (let i = 0; i < 100 && !track.cues?.length; i++) await new Promise((r) => setTimeout(r, 100));
-    return { mode: track.mode, cues: [...(track.cues ?? [])].map((c) => (c as VTTCue).text) };
-  });
-  expect(captions?.mode).toBe('showing');
-  // Long cues are wrapped over two lines: compare the words.
-  const spoken = captions?.cues.join(' ').replace(/\s+/g, ' ');
-  for (const text of texts) expect(spoken).toContain(text);
-  await video.evaluate((v: HTMLVideoElement) => {
-    v.muted = true;
-    return v.play();
-  });
-  await expect.poll(() => video.evaluate((v: HTMLVideoElement) => v.currentTime), { timeout: 20_000 }).toBeGreaterThan(0.3);
-  expect(await video.evaluate((v: HTMLVideoElement) => v.duration)).toBeGreaterThan(1);
 }
