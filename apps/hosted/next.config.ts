@@ -44,6 +44,9 @@ process.env.NEXT_TELEMETRY_DISABLED = '1';
 
 const config: NextConfig = {
   serverExternalPackages: [...ENGINE, ...NATIVE_OR_HEAVY],
+  // The browser tests build and serve their own copy (.next-e2e), so they never meet a developer's
+  // `next dev` or build in `.next` (tsconfig.json includes that folder's types too).
+  distDir: process.env.HOSTED_NEXT_DIST_DIR || '.next',
   poweredByHeader: false,
   reactStrictMode: true,
 };

@@ -46,6 +46,7 @@ export default async function globalSetup(_config: FullConfig): Promise<() => Pr
     REDIS_URL: 'redis://127.0.0.1:6379',
     SHOWRUNNER_QUEUE_PREFIX: prefix,
     HOSTED_DATA_DIR: dataDir,
+    HOSTED_NEXT_DIST_DIR: '.next-e2e',
     SHOWRUNNER_NETWORK_ALLOW: new URL(example.url).host,
     ADMIN_USER_IDS: ADMIN,
     NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY: PUBLISHABLE_KEY,

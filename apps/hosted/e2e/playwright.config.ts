@@ -2,7 +2,7 @@ import { defineConfig } from '@playwright/test';
 
 // Browser tests of the hosted app on the system Chromium against `next start` + workers + Postgres +
 // Redis (see global-setup.ts). Run: `npm run test:e2e -w apps/hosted` (E2E_REUSE_BUILD=1 skips
-// `next build` when .next is current). One worker: the specs share one server on a 2-core machine.
+// `next build` when .next-e2e is current). One worker: the specs share one server on a 2-core machine.
 
 export default defineConfig({
   testDir: '.',
