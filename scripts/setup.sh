@@ -8,12 +8,22 @@ need=()
 command -v ffmpeg >/dev/null 2>&1 || need+=(ffmpeg)
 command -v chromium >/dev/null 2>&1 || [ -x /usr/lib/chromium/chromium ] || need+=(chromium)
 fc-list 2>/dev/null | grep -qi 'DejaVu Sans' || need+=(fonts-dejavu-core)
+# Postgres and Redis for the hosted app (`npm run hosted`) and its tests. Installing does not start them
+# where there is no systemd: `npm run hosted` says how, and .ci/run starts them.
+compgen -G '/usr/lib/postgresql/*/bin/postgres' >/dev/null || need+=(postgresql)
+command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 if [ ${#need[@]} -gt 0 ]; then
   echo "setup: installing ${need[*]} with apt-get" >&2
   sudo=""
   [ "$(id -u)" -ne 0 ] && sudo="sudo"
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  if [[ " ${need[*]} " == *" postgresql "* ]]; then
+    # Debian's new cluster asks for a password on 127.0.0.1; the hosted app's default DATABASE_URL has none.
+    echo "setup: Postgres installed. Give it a password and say so in DATABASE_URL, e.g." >&2
+    echo "  ${sudo:+$sudo }su postgres -c \"psql -c \\\"alter user postgres password 'dev'\\\"\"" >&2
+    echo "  export DATABASE_URL=postgres://postgres:dev@127.0.0.1:5432/showrunner" >&2
+  fi
 fi
 
 # onnxruntime-node (under kokoro-js) would try to download CUDA from GitHub on install.
