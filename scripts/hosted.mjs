@@ -26,8 +26,8 @@ const refuse = (lines) => {
   process.exit(1);
 };
 
-// The app's own settings files, as `next` reads them, so the workers and the mode chosen here agree
-// with the web app. Variables already in the environment win.
+// The app's settings files that `next` reads in every mode, read here too so the workers and the
+// mode chosen below agree with the web app. Variables already in the environment win.
 for (const file of ['.env.local', '.env']) if (existsSync(path.join(APP, file))) process.loadEnvFile(path.join(APP, file));
 const bins = [path.join(APP, 'node_modules', '.bin'), path.join(ROOT, 'node_modules', '.bin')];
 const env = { ...process.env, PATH: [...bins, process.env.PATH].join(path.delimiter), NEXT_TELEMETRY_DISABLED: '1' };
