@@ -1,8 +1,12 @@
 import type { NextConfig } from 'next';
 
-// Next would bundle every server dependency into its own chunks. The engine's packages load native
-// modules (onnxruntime, sharp), spawn browsers and ffmpeg, open Redis and Postgres connections and
-// resolve files next to their own code, so the server requires them from node_modules as they are.
+// Next would bundle every server dependency into its own chunks. The engine's dependencies load
+// native modules (onnxruntime, sharp), spawn browsers and ffmpeg, open Redis and Postgres connections
+// and resolve files next to their own code, so the server requires them from node_modules as they are.
+// Measured with Next 16.4.6: the third-party packages below are external (`.next/node_modules/<name>-<hash>`
+// links), but the npm-workspace `@showrunner/*` packages are still bundled, by Turbopack and by webpack
+// alike — their symlinks resolve into packages/*, outside node_modules (vercel/next.js#84388). Their
+// own code is plain JS and works bundled; they stay listed so a Next that honours the list uses it.
 const ENGINE = [
   '@showrunner/core',
   '@showrunner/cli',

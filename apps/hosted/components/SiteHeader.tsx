@@ -14,7 +14,7 @@ export async function SiteHeader() {
           <span className={styles.logo} aria-hidden="true">
             ▶
           </span>
-          Showrunner
+          <span className={styles.brandText}>Showrunner</span>
         </Link>
         <div className={styles.links}>
           {user ? (

@@ -31,7 +31,8 @@ export const CANCELLABLE: ReadonlySet<RunStatus> = new Set(['created', 'awaiting
 
 /** `83_000` → `1:23`; hours when needed. */
 export function clock(ms: number): string {
-  const total = Math.max(0, Math.round(ms / 1000));
+  // Whole seconds elapsed, as the native video controls count them.
+  const total = Math.max(0, Math.floor(ms / 1000));
   const h = Math.floor(total / 3600);
   const m = Math.floor((total % 3600) / 60);
   const s = String(total % 60).padStart(2, '0');

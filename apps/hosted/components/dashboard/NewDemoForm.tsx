@@ -1,7 +1,7 @@
 'use client';
 
 import { useRouter } from 'next/navigation';
-import { cloneElement, type FormEvent, type ReactElement, useState } from 'react';
+import { cloneElement, type FormEvent, type ReactElement, useEffect, useState } from 'react';
 import type { DemoView } from '@/src/pipeline/types';
 import { ApiError, apiFetch } from '../api-client';
 import { LANGUAGES } from './languages';
@@ -15,6 +15,10 @@ export function NewDemoForm({ credits }: { credits: number }) {
   const router = useRouter();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | undefined>();
+  // The form posts JSON from script: until the page is interactive the button stays disabled, so an
+  // early click (or Enter) never submits the fields as a plain GET into the address bar.
+  const [ready, setReady] = useState(false);
+  useEffect(() => setReady(true), []);
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -71,7 +75,7 @@ export function NewDemoForm({ credits }: { credits: number }) {
           {general.message}
         </p>
       )}
-      <button type="submit" className="btn btn-primary" disabled={busy || none}>
+      <button type="submit" className="btn btn-primary" disabled={busy || none || !ready}>
         {busy ? 'Creating…' : 'Create demo'}
       </button>
     </form>
