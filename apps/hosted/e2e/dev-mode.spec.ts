@@ -3,6 +3,7 @@ import path from 'node:path';
 import { expect, test } from './fixtures';
 import { APP_DIR, LOG_DIR } from './global-setup';
 import { freePort, type Started, start, stop, waitForHttp } from './harness/processes';
+import { shoot } from './harness/shots';
 
 // Development mode: the same deployment (database, Redis, workers) served by `next dev` without Clerk
 // keys. A banner on every page, a local sign-in where you pick a name, and the app works end to end
@@ -42,6 +43,7 @@ test.describe('development mode', () => {
     await expect(page.getByTestId('dev-banner')).toContainText('Development mode');
     await page.getByRole('link', { name: 'Sign in to start' }).click();
     await expect(page.getByTestId('dev-banner')).toBeVisible();
+    await shoot(page, 'sign-in');
     await page.getByLabel('Your name').fill('Dev Tester');
     await page.getByRole('button', { name: 'Continue' }).click();
     await expect(page).toHaveURL(`${base}/dashboard`, { timeout: 120_000 });
