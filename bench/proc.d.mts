@@ -3,5 +3,5 @@ export interface MemoryPeak {
   rss: number;
   pss: number;
 }
-/** Start sampling the tree under `pid` (default: this process) every 100 ms; `stop()` returns the peaks. */
-export function sampleMemory(pid?: number): { stop(): MemoryPeak };
+/** Start sampling the tree under `pid` (default: this process) every `everyMs` (default 100); `stop()` returns the peaks. */
+export function sampleMemory(pid?: number, everyMs?: number): { stop(): MemoryPeak };
