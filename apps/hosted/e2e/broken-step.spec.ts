@@ -46,3 +46,20 @@ test('a broken step pauses; described by hand, the run completes with the new st
     expect(await captions.text()).not.toContain('This button is not on the page.');
   });
 });
+
+test('a broken step answered "skip" is left out and the run completes', async ({ page, signIn, exampleUrl }) => {
+  test.setTimeout(600_000);
+  await signIn(userId('skip'));
+  await page.goto('/dashboard');
+  await page.getByLabel('Web address').fill(exampleUrl);
+  await page.getByLabel('What should the video show?').fill(DESCRIPTION);
+  await page.getByRole('button', { name: 'Create demo' }).click();
+  await expect(page.getByTestId('status')).toHaveAttribute('data-status', 'awaiting_review', { timeout: 180_000 });
+  await page.getByRole('button', { name: 'Confirm and record' }).click();
+  await expect(page.getByTestId('failure-panel')).toBeVisible({ timeout: 300_000 });
+  await page.getByRole('button', { name: 'Skip this step' }).click();
+  await expect(page.getByTestId('status')).toHaveAttribute('data-status', 'done', { timeout: 300_000 });
+  await expectPlayable(page, ['Start with the email address.', 'Sign in to see your projects.']);
+  const captions = await page.request.get(`${new URL(page.url()).pathname.replace('/demo/', '/api/demos/')}/files/captions`);
+  expect(await captions.text()).not.toContain('This button is not on the page.');
+});

@@ -89,6 +89,12 @@ test('create, review, record, watch and share a demo', async ({ page, signIn, ex
     await chapters.nth(2).click();
     const start = await page.getByTestId('video').evaluate((v: HTMLVideoElement) => v.currentTime);
     expect(start).toBeGreaterThan(0.5);
+    // The video seeks: a Range request is answered 206 with exactly those bytes.
+    const videoUrl = await page.getByTestId('video').locator('source').getAttribute('src');
+    const part = await page.request.get(videoUrl!, { headers: { range: 'bytes=100-1123' } });
+    expect(part.status()).toBe(206);
+    expect(part.headers()['content-range']).toMatch(/^bytes 100-1123\/\d+$/);
+    expect((await part.body()).length).toBe(1024);
     const download = await page.request.get((await page.getByTestId('download').getAttribute('href'))!);
     expect(download.status()).toBe(200);
     expect(download.headers()['content-disposition']).toContain('attachment');
