@@ -3,8 +3,16 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, type Page } from '@playwright/test';
 
-/** Where the README's screenshots go. */
-export const SHOTS_DIR = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
+/**
+ * Where the screenshots go: the README's docs/screenshots/ with E2E_SCREENSHOTS=1, else the test
+ * results (an ordinary test run checks every page at both widths without touching tracked files).
+ */
+export const SHOTS_DIR = fileURLToPath(
+  new URL(
+    process.env.E2E_SCREENSHOTS === '1' ? '../../docs/screenshots/' : '../../test-results/e2e-screenshots/',
+    import.meta.url,
+  ),
+);
 /** The two widths every page is checked at: a small phone and a desktop. */
 export const WIDTHS = [
   { width: 375, height: 812 },
