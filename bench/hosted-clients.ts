@@ -14,8 +14,8 @@ export interface SubscriberRecord {
   after: number;
   /** Event ids in the order they arrived. */
   ids: number[];
-  /** Event `at` (written by the worker's hook) → arrival, ms, for events written after its stream opened. */
-  live: { type: string; ms: number }[];
+  /** Events written after its stream opened: id, type, `at` (the worker's hook wrote it) and arrival, epoch ms. */
+  live: { id: number; type: string; at: number; received: number }[];
   /** Deliveries of events older than the stream (replayed from demo_events). */
   replayed: number;
   /** Streams that ended without the bench closing them (each reconnects with Last-Event-ID). */
@@ -78,7 +78,7 @@ export function subscribe(
             const at = Date.parse(event.at);
             record.ids.push(event.id);
             last = Math.max(last, event.id);
-            if (at >= openedAt) record.live.push({ type: event.type, ms: received - at });
+            if (at >= openedAt) record.live.push({ id: event.id, type: event.type, at, received });
             else record.replayed++;
             onEvent(event);
           }
@@ -173,9 +173,10 @@ export interface ConnectionPeaks {
 export function sampleConnections(client: pg.Client, database: string, owners: Record<string, () => number[]>, everyMs = 500) {
   const peaks: ConnectionPeaks = { samples: 0, total: 0, active: 0, listen: 0, by: {}, load1: 0 };
   let running = true;
+  let owner = new Map<number, string>();
   const loop = (async () => {
     while (running) {
-      const { rows } = await client
+      const result = await client
         .query<{ port: number | null; active: boolean; listen: boolean }>(
           `select client_port as port, state = 'active' as active,
                 (query ilike 'listen %' or application_name = 'showrunner-hub') as listen
@@ -184,11 +185,18 @@ export function sampleConnections(client: pg.Client, database: string, owners: R
           [database],
         )
         .catch((err: Error) => {
-          running = false; // the connection is gone (the deployment is being torn down): stop sampling
+          running = false; // the connection is gone (the stack is being torn down): stop sampling
           peaks.error = err.message;
-          return { rows: [] };
+          return undefined;
         });
-      const owner = socketOwners(owners);
+      if (!result) break;
+      const { rows } = result;
+      // Pool connections live long: look the sockets up again only when a port is new (reading
+      // /proc/net/tcp costs); a port no named process holds is remembered as 'other'.
+      if (rows.some((row) => row.port !== null && !owner.has(row.port))) {
+        owner = socketOwners(owners);
+        for (const row of rows) if (row.port !== null && !owner.has(row.port)) owner.set(row.port, 'other');
+      }
       const by: Record<string, number> = {};
       for (const row of rows) {
         const name = (row.port !== null && owner.get(row.port)) || 'other';

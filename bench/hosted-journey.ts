@@ -1,10 +1,7 @@
 // One demo's way through the hosted app in the load bench (bench/hosted-load.ts), through the API as
 // the pages call it: create, confirm as soon as it reaches review, wait for done, create a share link
-// and fetch the shared video with a Range request (206 = playable). Plus the process helpers the bench
-// needs (a process tree under a group leader, a line in a log file).
-import { readdirSync, readFileSync } from 'node:fs';
+// and fetch the shared video with a Range request (206 = playable).
 import type { DemoEvent, DemoView, NewDemo, ShareLink } from '../apps/hosted/src/pipeline/types.js';
-import { sleep } from './queue-harness.js';
 
 /** A demo of the bench: the view it was created with, what happened to it and when (epoch ms). */
 export interface Journey {
@@ -121,66 +118,4 @@ export async function journey(base: string, cookie: string, input: NewDemo): Pro
     },
   };
   return j;
-}
-
-/** Each process's parent pid and process group (from /proc). */
-function processes(): Map<number, { parent: number; group: number }> {
-  const out = new Map<number, { parent: number; group: number }>();
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      out.set(Number(name), { parent: Number(fields[1]), group: Number(fields[2]) });
-    } catch {}
-  }
-  return out;
-}
-
-/** Processes still in the process group `leader` started (what a stopped launcher may leave behind). */
-export const groupMembers = (leader: number): number[] =>
-  [...processes()].filter(([, p]) => p.group === leader).map(([pid]) => pid);
-
-/** `pid` and every process below it. */
-export function descendants(pid: number): number[] {
-  const byParent = new Map<number, number[]>();
-  for (const [child, { parent }] of processes()) byParent.set(parent, [...(byParent.get(parent) ?? []), child]);
-  const out: number[] = [];
-  for (const stack = [pid]; stack.length; ) {
-    const p = stack.pop()!;
-    out.push(p);
-    stack.push(...(byParent.get(p) ?? []));
-  }
-  return out;
-}
-
-const cmdline = (pid: number) => {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
-  } catch {
-    return '';
-  }
-};
-
-/**
- * The process doing the work under a launcher (npx / npm → sh → tsx → node): the deepest process
- * below `leader` whose command line matches `pattern`, and a live list of it and its children
- * (Chromium, ffmpeg). Throws when there is none.
- */
-export function processTree(leader: number, pattern: RegExp): { root: number; pids: () => number[] } {
-  const matches = descendants(leader).filter((p) => pattern.test(cmdline(p)));
-  const root = matches.find((p) => !descendants(p).some((c) => c !== p && matches.includes(c)));
-  if (root === undefined) throw new Error(`no process matching ${pattern} under ${leader}`);
-  return { root, pids: () => descendants(root) };
-}
-
-/** Waits until `file` holds `text` (a process saying it is ready), polling every 250 ms. */
-export async function waitForLine(file: string, text: string, timeoutMs: number, signal: AbortSignal): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    signal.throwIfAborted();
-    if (readFileSync(file, 'utf8').includes(text)) return;
-    await sleep(250);
-  }
-  throw new Error(`"${text}" did not appear in ${file} within ${timeoutMs / 1000} s`);
 }

@@ -1,5 +1,5 @@
 // `npm run bench:hosted`: figures for "The hosted app under load" in docs/benchmarks.md. Bounded and
-// loopback only: it starts its own hosted deployment (database sr_load_<random>, its own Redis prefix,
+// loopback only: it starts its own hosted stack (database sr_load_<random>, its own Redis prefix,
 // `next build` into apps/hosted/.next-load + `next start`, one worker process, the examples app), then
 // 4 users each create a demo through the API and confirm it as soon as it reaches review, while 200 SSE
 // subscribers (spread over the 4 demos, each with its owner's session) and 50 dashboard readers load the
@@ -12,12 +12,14 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { sessionCookies } from '../apps/hosted/e2e/harness/clerk.js';
-import { type Deployment, deleteKeys, startDeployment } from '../apps/hosted/e2e/harness/deployment.js';
+import { deleteKeys, type Stack, startStack } from '../apps/hosted/e2e/harness/stack.js';
 import type { DemoEvent } from '../apps/hosted/src/pipeline/types.js';
-import { type Read, readDashboard, type SubscriberRecord, sampleConnections, subscribe } from './hosted-clients.js';
-import { groupMembers, type Journey, journey, processTree, waitForLine } from './hosted-journey.js';
+import { type Read, readDashboard, sampleConnections, subscribe } from './hosted-clients.js';
+import { type Journey, journey } from './hosted-journey.js';
+import { cpuSeconds, groupMembers, machineCpuSeconds, processTree, waitForLine } from './hosted-procs.js';
+import { report } from './hosted-report.js';
 import { sampleMemory } from './proc.mjs';
-import { load, percentile, sleep } from './queue-harness.js';
+import { load, sleep } from './queue-harness.js';
 
 const { values } = parseArgs({
   options: {
@@ -32,8 +34,8 @@ const { values } = parseArgs({
 const DEMOS = Number(values.demos);
 const SUBSCRIBERS = Number(values.subscribers);
 const READERS = Number(values.readers);
+const THINK_MS = Number(values['think-ms']);
 const log = (line: string) => void process.stderr.write(`${line}\n`);
-const mib = (bytes: number) => Math.round(bytes / 2 ** 20);
 
 // What the 4 users ask for, in the script parser's syntax (no planner key): the examples app's pages.
 const DESCRIPTIONS = [
@@ -77,29 +79,33 @@ const limit = setTimeout(
 const loadAtStart = load();
 log(`hosted load bench: ${availableParallelism()} cores, load average ${loadAtStart}`);
 const logDir = await mkdtemp(path.join(tmpdir(), 'sr-load-logs-'));
-let deployment: Deployment | undefined;
+let stack: Stack | undefined;
 let ok = false;
 try {
-  log(`starting the deployment (${values['reuse-build'] ? 'reusing .next-load' : 'next build first'}; logs in ${logDir})`);
-  deployment = await startDeployment({ name: 'load', logDir, distDir: '.next-load', build: !values['reuse-build'] });
+  log(`starting the stack (${values['reuse-build'] ? 'reusing .next-load' : 'next build first'}; logs in ${logDir})`);
+  stack = await startStack({ name: 'load', logDir, distDir: '.next-load', build: !values['reuse-build'] });
   stop.signal.throwIfAborted();
-  console.log(await measure(deployment, stop.signal));
+  console.log(await measure(stack, stop.signal));
   ok = true;
 } catch (err) {
   log(`hosted load bench failed: ${(err as Error).stack ?? err}`);
   process.exitCode = 1;
 } finally {
   clearTimeout(limit);
-  if (deployment) {
-    await deployment.teardown();
-    const left = await deleteKeys(deployment.prefix);
+  if (stack) {
+    await stack.teardown();
+    const left = await deleteKeys(stack.prefix);
     const admin = new pg.Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
     await admin.connect();
-    const { rowCount } = await admin.query('select 1 from pg_database where datname = $1', [deployment.database]);
+    const { rowCount } = await admin.query('select 1 from pg_database where datname = $1', [stack.database]);
     await admin.end();
-    const alive = [deployment.web, deployment.worker].flatMap((p) => groupMembers(p.child.pid!));
+    let alive = [stack.web, stack.worker].flatMap((p) => groupMembers(p.child.pid!));
+    for (let i = 0; i < 20 && alive.length; i++) {
+      await sleep(250); // SIGKILLed processes take a moment to leave /proc
+      alive = [stack.web, stack.worker].flatMap((p) => groupMembers(p.child.pid!));
+    }
     log(
-      `cleaned up: database ${deployment.database} ${rowCount ? 'STILL THERE' : 'dropped'}, Redis keys left under ${deployment.prefix}: ${left}, processes left: ${alive.length}`,
+      `cleaned up: database ${stack.database} ${rowCount ? 'STILL THERE' : 'dropped'}, Redis keys left under ${stack.prefix}: ${left}, processes left: ${alive.length}`,
     );
   }
   if (ok) await rm(logDir, { recursive: true, force: true });
@@ -107,15 +113,26 @@ try {
 }
 
 /** The measured part, on a running deployment; returns the markdown tables. Stops its clients and samplers whatever happens. */
-async function measure(d: Deployment, signal: AbortSignal): Promise<string> {
+async function measure(d: Stack, signal: AbortSignal): Promise<string> {
   await waitForLine(path.join(logDir, 'worker.log'), 'worker ready', 120_000, signal);
   const web = processTree(d.web.child.pid!, /^next-server/);
   const worker = processTree(d.worker.child.pid!, /src\/worker\.ts/);
-  const memory = { web: sampleMemory(web.root), worker: sampleMemory(worker.root) };
+  // Every second, not proc.mjs's 100 ms: the kernel walks every page table of Chromium's processes for
+  // each PSS sample (tens of ms), on the 2 cores being measured.
+  const memory = { web: sampleMemory(web.root, 1000), worker: sampleMemory(worker.root, 1000) };
   const db = new pg.Client({ connectionString: d.databaseUrl });
   db.on('error', (err) => log(`bench's database connection: ${err.message}`));
   await db.connect();
-  const connections = sampleConnections(db, d.database, { web: web.pids, worker: worker.pids });
+  // The bench's own LISTEN (on the sampling connection, which the sampler leaves out of its counts):
+  // when Postgres delivered each event's NOTIFY, to split the latency into database and web server.
+  const notified = new Map<number, number>();
+  db.on('notification', (msg) => {
+    const { id } = JSON.parse(msg.payload ?? '{}') as { id?: number };
+    if (typeof id === 'number' && !notified.has(id)) notified.set(id, Date.now());
+  });
+  await db.query('LISTEN showrunner_events');
+  // Only the node processes hold database connections (not Chromium or ffmpeg under the worker).
+  const connections = sampleConnections(db, d.database, { web: () => [web.root], worker: () => [worker.root] });
   const loadStop = new AbortController(); // ends the subscribers and readers
   const stopLoad = () => loadStop.abort();
   signal.addEventListener('abort', stopLoad, { once: true });
@@ -155,14 +172,22 @@ async function measure(d: Deployment, signal: AbortSignal): Promise<string> {
     clients.push(...subscribers.map((s) => s.ended));
     const reads: Read[] = [];
     for (let i = 0; i < READERS; i++)
-      clients.push(readDashboard(d.baseUrl, users[i % DEMOS]!.cookie, Number(values['think-ms']), loadStop.signal, reads));
+      clients.push(readDashboard(d.baseUrl, users[i % DEMOS]!.cookie, THINK_MS, loadStop.signal, reads));
     await Promise.race([Promise.all(subscribers.map((s) => s.opened)), aborted(signal)]);
     log(`${SUBSCRIBERS} subscribers connected, ${READERS} readers reading (load ${load()}); confirming each demo at review`);
 
-    const loadStartedAt = Date.now();
+    const cpu = () => ({
+      web: cpuSeconds(web.pids()),
+      worker: cpuSeconds(worker.pids()),
+      bench: (({ user, system }) => (user + system) / 1e6)(process.cpuUsage()),
+      machine: machineCpuSeconds(),
+    });
+    const startedAt = Date.now();
+    const cpuAtStart = cpu();
     await Promise.all(journeys.map((j) => j.run(signal, log)));
     await sleep(3000); // the last events reach every subscriber
-    const loadSeconds = (Date.now() - loadStartedAt) / 1000;
+    const cpuAtEnd = cpu();
+    const seconds = (Date.now() - startedAt) / 1000;
     const loadAtEnd = load();
     loadStop.abort();
     await Promise.all(clients);
@@ -170,7 +195,23 @@ async function measure(d: Deployment, signal: AbortSignal): Promise<string> {
     const { rows } = await db.query<{ id: string; demo_id: string }>('select id, demo_id from demo_events order by id');
     const events = new Map<string, number[]>();
     for (const r of rows) events.set(r.demo_id, [...(events.get(r.demo_id) ?? []), Number(r.id)]);
-    return report({ journeys, records: subscribers.map((s) => s.record), reads, events, peaks, loadSeconds, loadAtEnd });
+    return report({
+      settings: { cores: availableParallelism(), demos: DEMOS, subscribers: SUBSCRIBERS, readers: READERS, thinkMs: THINK_MS },
+      journeys,
+      records: subscribers.map((s) => s.record),
+      reads,
+      events,
+      notified,
+      peaks,
+      cpu: {
+        web: cpuAtEnd.web - cpuAtStart.web,
+        worker: cpuAtEnd.worker - cpuAtStart.worker,
+        bench: cpuAtEnd.bench - cpuAtStart.bench,
+        machine: cpuAtEnd.machine - cpuAtStart.machine,
+      },
+      seconds,
+      load: { start: loadAtStart, end: loadAtEnd },
+    });
   } finally {
     loadStop.abort();
     signal.removeEventListener('abort', stopLoad);
@@ -187,73 +228,4 @@ function aborted(signal: AbortSignal): Promise<never> {
     if (signal.aborted) reject(signal.reason);
     signal.addEventListener('abort', () => reject(signal.reason), { once: true });
   });
-}
-
-/** Every event of the subscriber's demo after its start must arrive once, in id order: the events it missed and those out of order. */
-function gaps(record: SubscriberRecord, all: number[]): { missing: number; disorder: number } {
-  const got = new Set(record.ids);
-  const missing = all.filter((id) => id > record.after && !got.has(id)).length;
-  const disorder = record.ids.filter((id, i) => i > 0 && id <= record.ids[i - 1]!).length;
-  return { missing, disorder };
-}
-
-function report(r: {
-  journeys: Journey[];
-  records: SubscriberRecord[];
-  reads: Read[];
-  events: Map<string, number[]>;
-  peaks: {
-    web: { pss: number; rss: number };
-    worker: { pss: number; rss: number };
-    db: Awaited<ReturnType<ReturnType<typeof sampleConnections>['stop']>>;
-  };
-  loadSeconds: number;
-  loadAtEnd: string;
-}): string {
-  const ms = (xs: number[]) =>
-    xs.length
-      ? `${xs.length} | **${Math.round(percentile(xs, 50))}** | ${Math.round(percentile(xs, 99))} | ${Math.round(Math.max(...xs))}`
-      : '0 | – | – | –';
-  const live = r.records.flatMap((s) => s.live);
-  const ofKind = (kind: Read['kind']) => r.reads.filter((x) => x.kind === kind && !x.error).map((x) => x.ms);
-  const found = r.records.map((s) => gaps(s, r.events.get(s.demoId) ?? []));
-  const readErrors = r.reads.filter((x) => x.error);
-  const sseErrors = r.records.flatMap((s) => s.errors);
-  const journeyErrors = r.journeys.flatMap((j) => j.errors);
-  const sample = [...readErrors.map((x) => x.error), ...sseErrors, ...journeyErrors].slice(0, 5);
-  const { db } = r.peaks;
-  const sec = (a?: number, b?: number) => (a !== undefined && b !== undefined ? ((b - a) / 1000).toFixed(1) : '–');
-  const rows = r.journeys.map((j, i) => {
-    const t = j.times;
-    const ratio = t.playable && t.confirm && j.videoMs ? `**${((t.playable - t.confirm) / j.videoMs).toFixed(2)}×**` : '–';
-    return `| ${i + 1} | ${j.stepCount} | ${j.status} | ${sec(0, j.videoMs)} | ${sec(t.confirm, t.recordStart)} | ${sec(t.confirm, t.done)} | ${sec(t.confirm, t.playable)} | ${ratio} |`;
-  });
-  return [
-    `### The hosted app under load (${availableParallelism()} cores; load average ${loadAtStart} at the start, ${r.loadAtEnd} at the end, peak 1-min ${r.peaks.db.load1})\n`,
-    `${DEMOS} demos recorded by one worker process while ${SUBSCRIBERS} SSE subscribers and ${READERS} dashboard readers (think time ${values['think-ms']} ms ± 50 %) ran for ${r.loadSeconds.toFixed(0)} s.\n`,
-    '| measured | n | p50 ms | p99 ms | max ms |',
-    '| --- | --- | --- | --- | --- |',
-    `| status event: the hook's \`at\` → each subscriber | ${ms(live.filter((x) => x.type === 'status').map((x) => x.ms))} |`,
-    `| every live event (status, step, progress, steps) | ${ms(live.map((x) => x.ms))} |`,
-    `| GET /dashboard (HTML) | ${ms(ofKind('dashboard HTML'))} |`,
-    `| GET /api/demos (JSON) | ${ms(ofKind('api/demos JSON'))} |`,
-    '',
-    '| errors | count |',
-    '| --- | --- |',
-    `| dashboard reads not 2xx (or not the page) | ${readErrors.length} of ${r.reads.length} |`,
-    `| SSE: connects refused or failed / streams dropped | ${sseErrors.length} / ${r.records.reduce((a, s) => a + s.drops, 0)} |`,
-    `| SSE: events missing / out of order (over ${r.records.length} subscribers, ${r.records.reduce((a, s) => a + s.ids.length, 0)} deliveries, ${r.records.reduce((a, s) => a + s.replayed, 0)} of them replayed) | ${found.reduce((a, g) => a + g.missing, 0)} / ${found.reduce((a, g) => a + g.disorder, 0)} |`,
-    `| the demos' own API calls not 2xx, or runs not done | ${journeyErrors.length} |`,
-    ...(sample.length ? [`\nFirst errors: ${sample.join('; ')}\n`] : ['']),
-    '| resources (peak) | figure |',
-    '| --- | --- |',
-    `| Postgres connections to the load database (sampled every 500 ms, ${db.samples} samples) | ${db.total} in all (web server ${db.by.web ?? 0}, worker ${db.by.worker ?? 0}, other ${db.by.other ?? 0}); ${db.active} running a query at once; **${db.listen} LISTEN** |`,
-    `| memory of the web server (next-server), PSS / RSS MiB | ${mib(r.peaks.web.pss)} / ${mib(r.peaks.web.rss)} |`,
-    `| memory of the worker (node + Chromium + ffmpeg), PSS / RSS MiB | ${mib(r.peaks.worker.pss)} / ${mib(r.peaks.worker.rss)} |`,
-    '',
-    '| demo | steps | status | video s | confirm → recording starts, s | confirm → done, s | confirm → playable share link, s | ÷ video |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- |',
-    ...rows,
-    '',
-  ].join('\n');
 }
