@@ -15,8 +15,8 @@ export interface LoadResult {
   /** When the bench's own LISTEN connection got each event's NOTIFY (epoch ms, by event id). */
   notified: Map<number, number>;
   peaks: { web: MemoryPeak; worker: MemoryPeak; db: ConnectionPeaks };
-  /** CPU seconds used while the load ran: the web server, the worker tree, the bench's own process, the whole machine. */
-  cpu: { web: number; worker: number; bench: number; machine: number };
+  /** CPU seconds used while the load ran: the web server, the worker tree, the bench's own process, the load database's Postgres backends, the whole machine. */
+  cpu: { web: number; worker: number; bench: number; postgres: number; machine: number };
   /** How long the load ran (subscribers connected → 3 s after the last playable link). */
   seconds: number;
   load: { start: string; end: string };
@@ -53,7 +53,7 @@ export function report(r: LoadResult): string {
   const journeyErrors = r.journeys.flatMap((j) => j.errors);
   const sample = [...readErrors.map((x) => x.error), ...sseErrors, ...journeyErrors].slice(0, 5);
   const cores = (s: number) => `${s.toFixed(0)} s (${(s / r.seconds).toFixed(2)} cores)`;
-  const rest = cpu.machine - cpu.web - cpu.worker - cpu.bench;
+  const rest = cpu.machine - cpu.web - cpu.worker - cpu.bench - cpu.postgres;
   const rows = r.journeys.map((j, i) => {
     const t = j.times;
     const ratio = t.playable && t.confirm && j.videoMs ? `**${((t.playable - t.confirm) / j.videoMs).toFixed(2)}×**` : '–';
@@ -84,7 +84,7 @@ export function report(r: LoadResult): string {
     `| Postgres connections to the load database, peak (every 500 ms, ${db.samples} samples${db.error ? `, stopped: ${db.error}` : ''}) | ${db.total} in all (web server ${db.by.web ?? 0}, worker ${db.by.worker ?? 0}, other ${db.by.other ?? 0}); ${db.active} running a query at once; **${db.listen} LISTEN** |`,
     `| peak memory of the web server (next-server), PSS / RSS MiB | ${mib(peaks.web.pss)} / ${mib(peaks.web.rss)} |`,
     `| peak memory of the worker (node + Chromium + ffmpeg), PSS / RSS MiB | ${mib(peaks.worker.pss)} / ${mib(peaks.worker.rss)} |`,
-    `| CPU while the load ran: web server / worker / the bench's clients / everything else (Postgres, Redis, other jobs) | ${cores(cpu.web)} / ${cores(cpu.worker)} / ${cores(cpu.bench)} / ${cores(rest)} |`,
+    `| CPU while the load ran: web server / worker (with Chromium, ffmpeg) / Postgres backends of the load database / the bench's clients / everything else (Redis, other jobs on the machine) | ${cores(cpu.web)} / ${cores(cpu.worker)} / ${cores(cpu.postgres)} / ${cores(cpu.bench)} / ${cores(rest)} |`,
     '',
     '| demo | steps | status | video s | confirm → recording starts, s | confirm → done, s | confirm → playable share link, s | ÷ video |',
     '| --- | --- | --- | --- | --- | --- | --- | --- |',
