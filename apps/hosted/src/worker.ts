@@ -24,13 +24,16 @@ async function main(): Promise<void> {
   } catch (err) {
     throw new Error(
       `Cannot reach Postgres at DATABASE_URL=${redactDbUrl(e.DATABASE_URL)}: ${(err as Error).message}. ` +
-        'Start it (`pg_ctlcluster 15 main start`) and run `npm run migrate -w apps/hosted`.',
+        'Start it (`pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start`) and run `npm run migrate -w apps/hosted`.',
     );
   }
   const config = await hostedConfig([statusHook()]);
   const q = queue();
   const slow = setTimeout(
-    () => print(`waiting for Redis at REDIS_URL=${e.REDIS_URL} (start it with \`redis-server --daemonize yes\`)`),
+    () =>
+      print(
+        `waiting for Redis at REDIS_URL=${e.REDIS_URL} (start it with \`redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no\`)`,
+      ),
     5_000,
   );
   const workers = await startWorkers(q, config, { stages: e.WORKER_STAGES, log });

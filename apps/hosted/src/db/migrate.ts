@@ -40,7 +40,7 @@ export async function ensureDatabase(url: string): Promise<boolean> {
     if (e.code !== '3D000') {
       throw new DatabaseUnreachable(
         `Cannot connect to Postgres at ${where}: ${e.message || e.code}.\n` +
-          'Start Postgres (on this machine: `pg_ctlcluster 15 main start`) or set DATABASE_URL to a server you can reach.',
+          'Start Postgres (on this machine: `pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start`) or set DATABASE_URL to a server you can reach.',
         { cause: err },
       );
     }

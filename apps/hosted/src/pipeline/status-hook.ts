@@ -84,7 +84,7 @@ export function statusHook(options: StatusHookOptions = {}): HookPlugin {
 
   const stopped = (runId: string, status: 'failed' | 'cancelled', error?: { code: string; message: string }, stage?: string) => {
     forget(runId);
-    const e = error && { code: error.code, message: error.message.split('\n')[0]!.slice(0, 500) };
+    const e = error && { code: error.code, message: pageMessage(error.message) };
     const patch = { status, failure: null, errorCode: e?.code ?? null, errorMessage: e?.message ?? null, finishedAt: new Date() };
     return report(runId, patch, [{ type: 'status', data: { status, stage, error: e } }]);
   };
@@ -154,7 +154,7 @@ export function statusHook(options: StatusHookOptions = {}): HookPlugin {
       },
 
       async onStepFailed({ runId, index, step, error, attempt, screenshot, pageUrl }) {
-        const failure: RunFailure = { stepId: step.id, index, code: error.code, message: error.message.split('\n')[0]!, attempt };
+        const failure: RunFailure = { stepId: step.id, index, code: error.code, message: pageMessage(error.message), attempt };
         if (screenshot) failure.screenshot = screenshot;
         if (pageUrl) failure.pageUrl = pageUrl;
         await report(runId, { failure }, (demoId) => [
@@ -185,6 +185,9 @@ const pick = (p: { stepId: string; index: number; code: string; message: string;
   stepId: p.stepId,
   index: p.index,
   code: p.code,
-  message: p.message.split('\n')[0]!,
+  message: pageMessage(p.message),
   attempt: p.attempt,
 });
+
+/** An error message as the page shows it: whole (a target error lists what was tried on the next lines), bounded. */
+const pageMessage = (message: string) => (message.length > 2000 ? `${message.slice(0, 1999)}…` : message);
