@@ -28,6 +28,9 @@ export function parseYamlBounded(text: string): Promise<unknown> {
     const finish = (settle: () => void) => {
       clearTimeout(timer);
       worker.removeAllListeners();
+      // A worker stopped at the deadline may still report running out of heap before it ends:
+      // with no listener that report would be an uncaught exception in the host process.
+      worker.on('error', () => {});
       void worker.terminate();
       settle();
     };
