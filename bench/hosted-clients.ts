@@ -174,11 +174,12 @@ export function sampleConnections(client: pg.Client, database: string, owners: R
   const peaks: ConnectionPeaks = { samples: 0, total: 0, active: 0, listen: 0, by: {}, load1: 0 };
   let running = true;
   let owner = new Map<number, string>();
+  let backends: number[] = [];
   const loop = (async () => {
     while (running) {
       const result = await client
-        .query<{ port: number | null; active: boolean; listen: boolean }>(
-          `select client_port as port, state = 'active' as active,
+        .query<{ pid: number; port: number | null; active: boolean; listen: boolean }>(
+          `select pid, client_port as port, state = 'active' as active,
                 (query ilike 'listen %' or application_name = 'showrunner-hub') as listen
            from pg_stat_activity
           where datname = $1 and backend_type = 'client backend' and pid <> pg_backend_pid()`,
@@ -191,6 +192,7 @@ export function sampleConnections(client: pg.Client, database: string, owners: R
         });
       if (!result) break;
       const { rows } = result;
+      backends = rows.map((row) => row.pid);
       // Pool connections live long: look the sockets up again only when a port is new (reading
       // /proc/net/tcp costs); a port no named process holds is remembered as 'other'.
       if (rows.some((row) => row.port !== null && !owner.has(row.port))) {
@@ -212,6 +214,8 @@ export function sampleConnections(client: pg.Client, database: string, owners: R
     }
   })();
   return {
+    /** The Postgres backend pids serving the database at the last sample. */
+    backends: () => backends,
     async stop(): Promise<ConnectionPeaks> {
       running = false;
       await loop;

@@ -16,7 +16,7 @@ import { deleteKeys, type Stack, startStack } from '../apps/hosted/e2e/harness/s
 import type { DemoEvent } from '../apps/hosted/src/pipeline/types.js';
 import { type Read, readDashboard, sampleConnections, subscribe } from './hosted-clients.js';
 import { type Journey, journey } from './hosted-journey.js';
-import { cpuSeconds, groupMembers, machineCpuSeconds, processTree, waitForLine } from './hosted-procs.js';
+import { groupMembers, machineCpuSeconds, processTree, sampleCpu, waitForLine } from './hosted-procs.js';
 import { report } from './hosted-report.js';
 import { sampleMemory } from './proc.mjs';
 import { load, sleep } from './queue-harness.js';
@@ -176,27 +176,20 @@ async function measure(d: Stack, signal: AbortSignal): Promise<string> {
     await Promise.race([Promise.all(subscribers.map((s) => s.opened)), aborted(signal)]);
     log(`${SUBSCRIBERS} subscribers connected, ${READERS} readers reading (load ${load()}); confirming each demo at review`);
 
-    // Postgres backends serving the load database, by pid (one per connection; a backend that ends
-    // before the load does takes its CPU time with it, so this is a floor).
-    const backends = async () => {
-      const { rows } = await db.query<{ pid: number }>(
-        'select pid from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()',
-        [d.database],
-      );
-      return new Map(rows.map((r) => [r.pid, cpuSeconds([r.pid])]));
-    };
-    const cpu = async () => ({
-      web: cpuSeconds(web.pids()),
-      worker: cpuSeconds(worker.pids()),
-      bench: (({ user, system }) => (user + system) / 1e6)(process.cpuUsage()),
-      postgres: await backends(),
-      machine: machineCpuSeconds(),
-    });
     const startedAt = Date.now();
-    const cpuAtStart = await cpu();
+    const benchCpu = () => (({ user, system }) => (user + system) / 1e6)(process.cpuUsage());
+    const cpuAtStart = { bench: benchCpu(), machine: machineCpuSeconds() };
+    // Postgres backends: those serving the load database at each sample (one per connection).
+    const cpu = { web: sampleCpu(web.pids), worker: sampleCpu(worker.pids), postgres: sampleCpu(connections.backends) };
     await Promise.all(journeys.map((j) => j.run(signal, log)));
     await sleep(3000); // the last events reach every subscriber
-    const cpuAtEnd = await cpu();
+    const cpuUsed = {
+      web: cpu.web.stop(),
+      worker: cpu.worker.stop(),
+      postgres: cpu.postgres.stop(),
+      bench: benchCpu() - cpuAtStart.bench,
+      machine: machineCpuSeconds() - cpuAtStart.machine,
+    };
     const seconds = (Date.now() - startedAt) / 1000;
     const loadAtEnd = load();
     loadStop.abort();
@@ -213,13 +206,7 @@ async function measure(d: Stack, signal: AbortSignal): Promise<string> {
       events,
       notified,
       peaks,
-      cpu: {
-        web: cpuAtEnd.web - cpuAtStart.web,
-        worker: cpuAtEnd.worker - cpuAtStart.worker,
-        bench: cpuAtEnd.bench - cpuAtStart.bench,
-        postgres: [...cpuAtEnd.postgres].reduce((sum, [pid, t]) => sum + t - (cpuAtStart.postgres.get(pid) ?? 0), 0),
-        machine: cpuAtEnd.machine - cpuAtStart.machine,
-      },
+      cpu: cpuUsed,
       seconds,
       load: { start: loadAtStart, end: loadAtEnd },
     });

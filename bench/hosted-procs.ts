@@ -66,17 +66,42 @@ export async function waitForLine(file: string, text: string, timeoutMs: number,
   throw new Error(`"${text}" did not appear in ${file} within ${timeoutMs / 1000} s`);
 }
 
-/** CPU seconds a process tree used so far: its live processes' own time plus what they reaped of their exited children. */
-export function cpuSeconds(pids: number[]): number {
-  let ticks = 0;
+/** CPU seconds (user + system) each of these processes used so far, by pid; gone ones are left out. */
+export function cpuOf(pids: number[]): Map<number, number> {
+  const out = new Map<number, number>();
   for (const pid of pids) {
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
       const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      ticks += Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]); // utime stime cutime cstime
+      out.set(pid, (Number(f[11]) + Number(f[12])) / 100); // utime + stime, in USER_HZ (100 on Linux)
     } catch {}
   }
-  return ticks / 100; // USER_HZ is 100 on Linux
+  return out;
+}
+
+/**
+ * CPU seconds a process tree uses from now to `stop()`, sampled every `everyMs`: each process's own
+ * time, including processes that start and end meanwhile or leave the tree (a Chromium renderer whose
+ * zygote exits first goes to init, which cutime would not count). A floor: a process's last
+ * `everyMs` before it ends, and processes shorter than that, are not seen.
+ */
+export function sampleCpu(pids: () => number[], everyMs = 1000) {
+  const base = cpuOf(pids());
+  const last = new Map(base);
+  const tick = () => {
+    for (const [pid, seconds] of cpuOf(pids())) last.set(pid, seconds);
+  };
+  const timer = setInterval(tick, everyMs);
+  timer.unref(); // a bench that fails before stop() still exits
+  return {
+    stop(): number {
+      clearInterval(timer);
+      tick();
+      let sum = 0;
+      for (const [pid, seconds] of last) sum += seconds - (base.get(pid) ?? 0);
+      return sum;
+    },
+  };
 }
 
 /** CPU seconds the whole machine spent busy (every core, everything but idle and iowait) so far. */
