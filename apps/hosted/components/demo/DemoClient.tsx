@@ -2,7 +2,7 @@
 
 import Link from 'next/link';
 import { useCallback, useRef, useState } from 'react';
-import type { DemoEvent, DemoView, RunStatus } from '@/src/pipeline/types';
+import { type DemoEvent, type DemoView, RUN_STATUSES, type RunStatus } from '@/src/pipeline/types';
 import { apiFetch } from '../api-client';
 import { LocalTime } from '../LocalTime';
 import { VideoPlayer } from '../player/VideoPlayer';
@@ -130,16 +130,7 @@ export function DemoClient({ initial }: { initial: DemoView }) {
   );
 }
 
-const STATUSES: ReadonlySet<string> = new Set([
-  'created',
-  'awaiting_review',
-  'approved',
-  'running',
-  'paused',
-  'done',
-  'failed',
-  'cancelled',
-]);
+const STATUSES: ReadonlySet<string> = new Set(RUN_STATUSES);
 
 /**
  * The view with what an event says at once (the rest comes from a refresh): a status event's status

@@ -5,8 +5,19 @@ import type { Step } from '@showrunner/core';
 // as JSON; pages render them. Every function is scoped to its owner: another user's demo is
 // `HostedError('SR_NOT_FOUND')`, never a different answer.
 
-/** core's run statuses, as the dashboard and the demo page show them. */
-export type RunStatus = 'created' | 'awaiting_review' | 'approved' | 'running' | 'paused' | 'done' | 'failed' | 'cancelled';
+/** core's run statuses (its RunStatusSchema), listed here so browser code need not load core. */
+export const RUN_STATUSES = [
+  'created',
+  'awaiting_review',
+  'approved',
+  'running',
+  'paused',
+  'done',
+  'failed',
+  'cancelled',
+] as const;
+/** A run status as the dashboard and the demo page show it. */
+export type RunStatus = (typeof RUN_STATUSES)[number];
 
 /** A row of the dashboard. */
 export interface DemoSummary {
