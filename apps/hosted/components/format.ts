@@ -1,9 +1,9 @@
-import type { RunStatus } from '@/src/pipeline/types';
+import type { DemoStatus } from '@/src/pipeline/types';
 
 // Words and numbers as the pages show them; shared by server and client components.
 
 /** What each run status is called on the pages. */
-export const STATUS_LABEL: Record<RunStatus, string> = {
+export const STATUS_LABEL: Record<DemoStatus, string> = {
   created: 'Planning',
   awaiting_review: 'Ready for review',
   approved: 'Queued',
@@ -12,6 +12,7 @@ export const STATUS_LABEL: Record<RunStatus, string> = {
   done: 'Done',
   failed: 'Failed',
   cancelled: 'Cancelled',
+  awaiting_payment: 'Waiting for payment',
 };
 
 /** What each stage does, in words. */
@@ -24,10 +25,17 @@ export const STAGE_LABEL: Record<string, string> = {
 };
 
 /** Statuses in which the run still moves by itself (pages follow them live). */
-export const ACTIVE: ReadonlySet<RunStatus> = new Set(['created', 'approved', 'running']);
+export const ACTIVE: ReadonlySet<DemoStatus> = new Set(['created', 'approved', 'running']);
 
 /** Statuses at which the run can still be cancelled. */
-export const CANCELLABLE: ReadonlySet<RunStatus> = new Set(['created', 'awaiting_review', 'approved', 'running', 'paused']);
+export const CANCELLABLE: ReadonlySet<DemoStatus> = new Set([
+  'awaiting_payment',
+  'created',
+  'awaiting_review',
+  'approved',
+  'running',
+  'paused',
+]);
 
 /** `83_000` → `1:23`; hours when needed. */
 export function clock(ms: number): string {

@@ -27,6 +27,7 @@ export const ERROR_CODES = {
   SR_BROWSER_NOT_FOUND: { usage: false, about: 'No Chromium could be found or launched.' },
   SR_BROWSER_CRASHED: { usage: false, about: 'The page crashed or the browser disconnected.' },
   SR_TTS_VOICE_UNKNOWN: { usage: true, about: 'The voice is not one the tts plugin offers.' },
+  SR_TTS_LANGUAGE: { usage: true, about: "No installed voice of the tts plugin speaks the demo's language." },
   SR_TTS_MODEL_MISSING: { usage: false, about: 'Voice model files are missing or corrupt.' },
   SR_TTS_FAILED: { usage: false, about: 'Speech synthesis failed.' },
   SR_TTS_DOWNLOAD_FAILED: { usage: false, about: 'Downloading voice model files failed.' },

@@ -14,6 +14,8 @@ export type StageName = (typeof STAGES)[number];
 export interface ParseInput {
   url: string;
   description: string;
+  /** Language the narration is written in (BCP 47); undefined means `en`. Copied to the planned demo. */
+  language?: string;
 }
 export interface ParseOutput {
   demo: Demo;
@@ -35,8 +37,10 @@ export interface PlanStepInput {
 /** tts: one narration line. The plugin writes a 16-bit PCM WAV to `file` (absolute). */
 export interface SpeechInput {
   text: string;
-  /** Voice from the demo; undefined means the plugin's default. */
+  /** Voice from the demo; undefined means the plugin's default for `language`. */
   voice?: string;
+  /** The demo's language (BCP 47); undefined means `en`. A plugin that cannot speak it throws SR_TTS_LANGUAGE. */
+  language?: string;
   file: string;
 }
 /** What a tts plugin reports for the WAV it wrote. `durationMs` is measured from the samples. */

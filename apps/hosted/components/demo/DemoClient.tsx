@@ -2,7 +2,7 @@
 
 import Link from 'next/link';
 import { useCallback, useRef, useState } from 'react';
-import { type DemoEvent, type DemoView, RUN_STATUSES, type RunStatus } from '@/src/pipeline/types';
+import { DEMO_STATUSES, type DemoEvent, type DemoStatus, type DemoView } from '@/src/pipeline/types';
 import { apiFetch } from '../api-client';
 import { LocalTime } from '../LocalTime';
 import { VideoPlayer } from '../player/VideoPlayer';
@@ -16,7 +16,7 @@ import { StepEditor } from './StepEditor';
 import { StepList } from './StepList';
 import { useDemoEvents } from './useDemoEvents';
 
-const FINAL: ReadonlySet<RunStatus> = new Set(['done', 'failed', 'cancelled']);
+const FINAL: ReadonlySet<DemoStatus> = new Set(['done', 'failed', 'cancelled']);
 /** Events that only move the step counter: applied as they come, without asking for the whole view. */
 const COUNTERS: ReadonlySet<DemoEvent['type']> = new Set(['step']);
 /** At most one refresh per this many ms while progress events stream in. */
@@ -130,7 +130,7 @@ export function DemoClient({ initial }: { initial: DemoView }) {
   );
 }
 
-const STATUSES: ReadonlySet<string> = new Set(RUN_STATUSES);
+const STATUSES: ReadonlySet<string> = new Set(DEMO_STATUSES);
 
 /**
  * The view with what an event says at once (the rest comes from a refresh): a status event's status
@@ -140,7 +140,7 @@ function applyEvent(view: DemoView, event: DemoEvent): DemoView {
   const data = event.data ?? {};
   const next: DemoView = { ...view, lastEventId: Math.max(view.lastEventId, event.id) };
   if (event.type === 'status') {
-    if (typeof data.status === 'string' && STATUSES.has(data.status)) next.status = data.status as RunStatus;
+    if (typeof data.status === 'string' && STATUSES.has(data.status)) next.status = data.status as DemoStatus;
     if (typeof data.stage === 'string') next.stage = data.stage;
   } else if (event.type === 'step') {
     next.stage = 'record';

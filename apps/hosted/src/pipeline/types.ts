@@ -16,8 +16,14 @@ export const RUN_STATUSES = [
   'failed',
   'cancelled',
 ] as const;
-/** A run status as the dashboard and the demo page show it. */
+/** A run status as core has it. */
 export type RunStatus = (typeof RUN_STATUSES)[number];
+/**
+ * What the dashboard and the demo page show: core's run statuses plus `awaiting_payment` (a demo
+ * created without a credit: not queued until a payment credits the account, then it goes on by itself).
+ */
+export const DEMO_STATUSES = [...RUN_STATUSES, 'awaiting_payment'] as const;
+export type DemoStatus = (typeof DEMO_STATUSES)[number];
 
 /** A row of the dashboard. */
 export interface DemoSummary {
@@ -25,7 +31,7 @@ export interface DemoSummary {
   title: string;
   url: string;
   language: string;
-  status: RunStatus;
+  status: DemoStatus;
   /** The stage running now, if any. */
   stage?: string;
   /** 0..1 of the whole run, for a small bar. */
@@ -34,6 +40,10 @@ export interface DemoSummary {
   durationMs?: number;
   /** `/api/demos/<id>/files/poster` once the video exists. */
   thumbnailUrl?: string;
+  /** When the video's files go under the owner's plan (ISO); absent = kept. */
+  expiresAt?: string;
+  /** When the retention job removed the files (ISO): the video is gone, the row stays. */
+  expiredAt?: string;
   createdAt: string;
 }
 

@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { Step } from '@showrunner/core';
 import type { DemoRow, RunRow } from '../db/demos';
 import type { ShareRow } from '../db/shares';
-import type { DemoSummary, DemoView, PendingFailure, RunStatus, ShareLink, VideoFiles } from './types';
+import type { DemoStatus, DemoSummary, DemoView, PendingFailure, ShareLink, VideoFiles } from './types';
 
 // Rows → the shapes the web gets (types.ts). Pure functions, called by the service.
 
@@ -84,7 +84,7 @@ export function toSummary(demo: DemoRow, run: RunRow | null): DemoSummary {
     title: demo.title,
     url: demo.url,
     language: demo.language,
-    status: (run?.status ?? 'created') as RunStatus,
+    status: (run?.status ?? 'created') as DemoStatus,
     stage: run?.stage ?? undefined,
     progress: run ? overallProgress(run) : 0,
     durationMs: files ? files.durationMs : undefined,

@@ -147,6 +147,15 @@ export const ViewportSchema = z.strictObject({
 });
 export type Viewport = z.infer<typeof ViewportSchema>;
 
+/**
+ * A BCP 47 language tag as the narration's language: a 2–3 letter primary language, then optional
+ * script/region/variant subtags (`zh`, `zh-Hans`, `pt-BR`, `ar`). Read by parse (the planner writes
+ * narration in it), tts (the voice), and merge (caption line breaking, direction, font, soft-caption tag).
+ */
+export const LanguageSchema = z
+  .string()
+  .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'a BCP 47 language tag such as "en", "zh" or "pt-BR"');
+
 /** A demo: data that can be written by hand, planned by parse, reviewed, and committed next to the product. */
 export const DemoSchema = z.strictObject({
   $schema: z.string().optional(),
@@ -154,6 +163,9 @@ export const DemoSchema = z.strictObject({
   title: z.string().min(1).max(LIMITS.titleChars, overLimit('titleChars')).optional(),
   description: z.string().max(LIMITS.descriptionChars, overLimit('descriptionChars')).optional(),
   viewport: ViewportSchema.optional(),
+  language: LanguageSchema.optional().describe(
+    'Language of the narration and captions (BCP 47, e.g. "zh", "es", "pt-BR"); default "en".',
+  ),
   voice: z.string().min(1).optional().describe('Voice for every step; overrides the tts plugin default.'),
   steps: z
     .array(StepInputSchema)
