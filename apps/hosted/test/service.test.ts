@@ -5,6 +5,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MAX_AWAITING_PAYMENT } from '../src/db/charges';
 import type { HostedError } from '../src/errors';
 import { queue } from '../src/pipeline/queue';
 import * as service from '../src/pipeline/service';
@@ -73,20 +74,28 @@ describe('createDemo and the dashboard', () => {
     expect((await service.listDemos(B)).demos).toEqual([]);
   });
 
-  it('takes the last credit in one statement: 50 concurrent createDemo calls with 1 credit left → exactly 1 accepted', async () => {
+  it('takes the last credit in one statement: 50 concurrent createDemo calls with 1 credit left → exactly 1 charged and submitted', async () => {
     const user = 'user_rush';
     await service.ensureUser(user);
     await t.sql('update users set credits = 1 where id = $1', [user]);
     const results = await Promise.allSettled(Array.from({ length: 50 }, () => service.createDemo(user, NEW)));
-    const accepted = results.filter((r) => r.status === 'fulfilled');
+    const accepted = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
     const refused = results.filter((r) => r.status === 'rejected').map((r) => (r.reason as HostedError).code);
-    expect(accepted).toHaveLength(1);
-    expect(refused).toEqual(Array(49).fill('SR_QUOTA_EXCEEDED'));
-    const [row] = await t.sql(
-      'select credits, (select count(*)::int from demos where owner_id = $1) as demos from users where id = $1',
+    // One takes the credit; MAX_AWAITING_PAYMENT more wait for payment (not queued); the rest are refused.
+    expect(accepted.filter((d) => d.status === 'created')).toHaveLength(1);
+    expect(accepted.filter((d) => d.status === 'awaiting_payment')).toHaveLength(MAX_AWAITING_PAYMENT);
+    expect(refused).toEqual(Array(49 - MAX_AWAITING_PAYMENT).fill('SR_QUOTA_EXCEEDED'));
+    const rows = await t.sql(
+      `select r.status, r.charged, (select credits from users where id = $1) as credits
+       from runs r join demos d on d.id = r.demo_id where d.owner_id = $1 order by r.status`,
       [user],
     );
-    expect(row).toEqual({ credits: 0, demos: 1 });
+    expect(rows).toEqual([
+      ...Array(MAX_AWAITING_PAYMENT).fill({ status: 'awaiting_payment', charged: false, credits: 0 }),
+      { status: 'created', charged: true, credits: 0 },
+    ]);
+    const queued = await Promise.all(accepted.map((d) => queue().redis.exists(queue().keys.meta(d.runId))));
+    expect(queued.filter(Boolean)).toHaveLength(1);
   });
 });
 

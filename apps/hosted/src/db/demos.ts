@@ -27,20 +27,21 @@ export function ownedDemo(ownerId: string, demoId: string) {
 const qb = new QueryBuilder();
 const selectIds = () => qb.select({ id: demos.id }).from(demos);
 
-/** Insert a new demo with its run row (run id = demo id) in `tx`. */
+/** Insert a new demo with its run row (run id = demo id) in `tx`: `created` and charged, or `awaiting_payment`. */
 export async function insertDemo(
   tx: Tx,
   values: { id: string; ownerId: string; title: string; url: string; description: string; language: string },
+  run: { status: 'created' | 'awaiting_payment'; charged: boolean } = { status: 'created', charged: true },
 ): Promise<DemoWithRun> {
   const [demo] = await tx
     .insert(demos)
     .values({ ...values, runId: values.id })
     .returning();
-  const [run] = await tx
+  const [row] = await tx
     .insert(runs)
-    .values({ id: values.id, demoId: values.id, status: 'created', startedAt: new Date() })
+    .values({ id: values.id, demoId: values.id, ...run, startedAt: run.status === 'created' ? new Date() : null })
     .returning();
-  return { demo: demo!, run: run! };
+  return { demo: demo!, run: row! };
 }
 
 /** One demo of this owner with its run, or undefined. `lock` takes the run row FOR UPDATE (state changes). */

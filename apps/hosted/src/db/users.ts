@@ -1,4 +1,5 @@
 import { and, eq, gt, sql } from 'drizzle-orm';
+import { freePeriod } from '../billing/credits';
 import type { Tx } from './client';
 import { users } from './schema';
 
@@ -7,7 +8,8 @@ import { users } from './schema';
  * was unknown (or changed). Idempotent. Called by ensureUser in the service.
  */
 export async function upsertUser(tx: Tx, id: string, profile: { email?: string; name?: string } = {}): Promise<void> {
-  const values = { id, email: profile.email, name: profile.name };
+  // A new user's first month is granted by their default credits: the monthly sweep starts next month.
+  const values = { id, email: profile.email, name: profile.name, creditsPeriod: freePeriod(new Date()) };
   if (profile.email === undefined && profile.name === undefined) {
     await tx.insert(users).values(values).onConflictDoNothing({ target: users.id });
     return;
@@ -36,14 +38,6 @@ export async function takeCredit(tx: Tx, userId: string): Promise<number | undef
     .where(and(eq(users.id, userId), gt(users.credits, 0)))
     .returning({ credits: users.credits });
   return row?.credits;
-}
-
-/** Give a credit back (a demo whose run could not be submitted). */
-export async function refundCredit(tx: Tx, userId: string): Promise<void> {
-  await tx
-    .update(users)
-    .set({ credits: sql`${users.credits} + 1` })
-    .where(eq(users.id, userId));
 }
 
 /** The user's credits left (0 for a user not seen yet). */

@@ -5,15 +5,17 @@ import { fileURLToPath } from 'node:url';
 import { type Step, safeJoin } from '@showrunner/core';
 import { supabaseFiles } from '@showrunner/plugin-supabase';
 import * as z from 'zod';
+import { awaitingCount, lockUser, MAX_AWAITING_PAYMENT, refundRun } from '../db/charges';
 import { db } from '../db/client';
 import * as demosDb from '../db/demos';
 import { insertEvent, lastEventId } from '../db/events';
 import { sharesOf } from '../db/shares';
-import { creditsOf, refundCredit, takeCredit, upsertUser } from '../db/users';
+import { creditsOf, takeCredit, upsertUser } from '../db/users';
 import { dataDirs, env } from '../env';
 import { HostedError } from '../errors';
 import { requireDemo } from './common';
 import { queue, withinTime } from './queue';
+import { submitRun } from './submit';
 import type { DemoSummary, DemoView, NewDemo } from './types';
 import { type RunResult, toSummary, toView } from './views';
 
@@ -56,9 +58,12 @@ function firstTitle(description: string): string {
 }
 
 /**
- * Start a demo: validate the form, take one credit in one statement (SR_QUOTA_EXCEEDED when none is
- * left), insert the demo and its run, then submit the run to the queue to be planned. When the queue
- * cannot take it (Redis down), the run is marked failed, the credit given back, and SR_UNAVAILABLE thrown.
+ * Start a demo: validate the form, take one credit in one statement and insert the demo with its run
+ * (charged), then submit the run to the queue to be planned (submitRun: when the queue cannot take it
+ * the run fails, its credit comes back, and SR_UNAVAILABLE is thrown). With no credit left the demo
+ * is inserted as `awaiting_payment` instead, not queued: continueAwaitingDemos submits it when a
+ * payment credits the account. At most MAX_AWAITING_PAYMENT demos wait; one more is SR_QUOTA_EXCEEDED
+ * naming `credits`. The no-credit path holds the user's row locked, so concurrent creates count right.
  */
 export async function createDemo(userId: string, input: NewDemo): Promise<DemoView> {
   const parsed = NewDemoSchema.safeParse(input ?? {});
@@ -68,32 +73,29 @@ export async function createDemo(userId: string, input: NewDemo): Promise<DemoVi
   }
   const { url, description, language = 'en' } = parsed.data;
   const id = randomUUID();
-  await db().transaction(async (tx) => {
+  const charged = await db().transaction(async (tx) => {
     await upsertUser(tx, userId);
-    const left = await takeCredit(tx, userId);
-    if (left === undefined) throw new HostedError('SR_QUOTA_EXCEEDED', 'No demos left on this account.', { field: 'credits' });
-    await demosDb.insertDemo(tx, { id, ownerId: userId, title: firstTitle(description), url, description, language });
-    await insertEvent(tx, id, 'status', { status: 'created' });
+    // Taking a credit is the first statement; only without one is the user's row locked, so the count
+    // of waiting demos cannot race (and a credit granted in between is taken then).
+    const took =
+      (await takeCredit(tx, userId)) !== undefined ||
+      ((await lockUser(tx, userId)) && (await takeCredit(tx, userId)) !== undefined);
+    if (!took && (await awaitingCount(tx, userId)) >= MAX_AWAITING_PAYMENT)
+      throw new HostedError(
+        'SR_QUOTA_EXCEEDED',
+        `No demos left on this plan, and ${MAX_AWAITING_PAYMENT} demos are already waiting for payment.`,
+        { field: 'credits' },
+      );
+    const status = took ? 'created' : 'awaiting_payment';
+    await demosDb.insertDemo(
+      tx,
+      { id, ownerId: userId, title: firstTitle(description), url, description, language },
+      { status, charged: took },
+    );
+    await insertEvent(tx, id, 'status', { status });
+    return took;
   });
-  try {
-    await withinTime('submit', queue().submit({ request: { url, description } }, { runId: id, by: userId, trust: 'untrusted' }));
-  } catch (err) {
-    void queue()
-      .cancel(id, { by: 'hosted' })
-      .catch(() => {}); // if the submit lands later, it stops there
-    const message = `The run could not be queued: ${(err as Error).message}`;
-    await db().transaction(async (tx) => {
-      await demosDb.updateRun(tx, userId, id, {
-        status: 'failed',
-        errorCode: 'SR_UNAVAILABLE',
-        errorMessage: message,
-        finishedAt: new Date(),
-      });
-      await refundCredit(tx, userId);
-      await insertEvent(tx, id, 'status', { status: 'failed', error: { code: 'SR_UNAVAILABLE', message } });
-    });
-    throw new HostedError('SR_UNAVAILABLE', message, { cause: err });
-  }
+  if (charged) await submitRun({ ownerId: userId, demoId: id, url, description });
   return getDemo(userId, id);
 }
 
@@ -126,10 +128,13 @@ export async function cancelDemo(userId: string, id: string): Promise<DemoView> 
       userId,
       demo.id,
       { status: 'cancelled', failure: null, errorCode: 'SR_ABORTED', errorMessage: 'Cancelled.', finishedAt: new Date() },
-      ['created', 'awaiting_review', 'approved', 'running', 'paused'],
+      ['awaiting_payment', 'created', 'awaiting_review', 'approved', 'running', 'paused'],
     );
-    if (done) await insertEvent(tx, demo.id, 'status', { status: 'cancelled' });
+    if (!done) return;
+    await refundRun(tx, done.id); // only if its recording never began
+    await insertEvent(tx, demo.id, 'status', { status: 'cancelled' });
   });
+  if (run?.status === 'awaiting_payment') return getDemo(userId, id); // never queued: nothing to stop
   await withinTime('cancel', queue().cancel(runId, { by: userId })).catch((err: { code?: string }) => {
     if (err.code !== 'SR_RUN_INVALID') throw err; // never reached the queue: nothing to stop
   });

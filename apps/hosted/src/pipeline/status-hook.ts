@@ -1,4 +1,6 @@
 import { definePlugin, type HookPlugin, type RunFolder, type StageName } from '@showrunner/core';
+import { setExpiryOnDone } from '../billing/credits';
+import { refundRun } from '../db/charges';
 import { db } from '../db/client';
 import type { RunRow } from '../db/demos';
 import { type Logged, reportRun, writePlan } from '../db/worker-writes';
@@ -24,6 +26,8 @@ const current = (active: Set<StageName>): StageName | undefined => (active.has('
  * - the plan reached review (parse done) → the plan's steps copied into `steps`, the demo's title;
  *   `status` (awaiting_review) and `steps` events;
  * - storage done → runs.result (the stored files, merge's duration and chapters), duration_ms; `status` done;
+ *   the demo's expires_at from its owner's plan retention;
+ * - failed / cancelled before the record stage began (step_count still null) → the run's credit refunded;
  * - a step starts or ends → step_index, step_count; `step` event { phase, index, count, stepId, ... };
  * - a step failed / the run paused → runs.failure (with the screenshot's run path and the deadline);
  *   `failure` and `status` (paused) events; the run going on → failure cleared, `status` running;
@@ -79,14 +83,21 @@ export function statusHook(options: StatusHookOptions = {}): HookPlugin {
       chapters: outputs.merge?.chapters?.map(({ title, startMs, endMs }) => ({ title, startMs, endMs })),
     };
     const patch = { status: 'done', stage: null, progress: 1, result, durationMs, failure: null, finishedAt: new Date() };
-    await report(runId, patch, [{ type: 'status', data: { status: 'done', durationMs } }]);
+    await db().transaction(async (tx) => {
+      const demoId = await reportRun(tx, runId, patch, [{ type: 'status', data: { status: 'done', durationMs } }]);
+      if (demoId) await setExpiryOnDone(tx, runId);
+    });
   }
 
   const stopped = (runId: string, status: 'failed' | 'cancelled', error?: { code: string; message: string }, stage?: string) => {
     forget(runId);
     const e = error && { code: error.code, message: pageMessage(error.message) };
     const patch = { status, failure: null, errorCode: e?.code ?? null, errorMessage: e?.message ?? null, finishedAt: new Date() };
-    return report(runId, patch, [{ type: 'status', data: { status, stage, error: e } }]);
+    return db().transaction(async (tx) => {
+      const demoId = await reportRun(tx, runId, patch, [{ type: 'status', data: { status, stage, error: e } }]);
+      // Ended before the recording began (parse or voice failed, cancelled at review): the credit comes back, once.
+      if (demoId) await refundRun(tx, runId);
+    });
   };
 
   return definePlugin({

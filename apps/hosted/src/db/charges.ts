@@ -1,0 +1,66 @@
+import { and, asc, count, eq, sql } from 'drizzle-orm';
+import type { Tx } from './client';
+import { demos, runs, users } from './schema';
+
+// Credits held by runs. A run takes one of its owner's credits when it is submitted (runs.charged =
+// true, in the transaction that took it) and gives it back, at most once, when it ends before the
+// recording began. Each of these is a single statement, so concurrent callers cannot double-count.
+
+/** Most demos one user may have waiting for payment; one more is refused with SR_QUOTA_EXCEEDED. */
+export const MAX_AWAITING_PAYMENT = 3;
+
+/**
+ * Give the run's credit back if it still holds one and its recording never began (step_count is
+ * written by the status hook when the record stage starts): `update runs set charged = false … where
+ * charged` and `credits + 1` for the owner, in ONE statement, so a second call (the worker's hook
+ * after the page's cancel, a replayed failure) finds nothing to refund. Returns true when it refunded.
+ * Called by cancelDemo, the status hook on failed/cancelled and createDemo when the queue is down.
+ */
+export async function refundRun(tx: Tx, runId: string): Promise<boolean> {
+  const rows = await tx.execute(sql`
+    with refunded as (
+      update runs set charged = false, updated_at = now()
+      where id = ${runId} and charged and step_count is null
+      returning demo_id
+    )
+    update users u set credits = u.credits + 1, updated_at = now()
+    from refunded r join demos d on d.id = r.demo_id
+    where u.id = d.owner_id
+    returning u.id`);
+  return rows.rows.length > 0;
+}
+
+/** How many of the user's demos are waiting for payment (call with the user row locked). */
+export async function awaitingCount(tx: Tx, userId: string): Promise<number> {
+  const [row] = await tx
+    .select({ n: count() })
+    .from(runs)
+    .innerJoin(demos, eq(demos.runId, runs.id))
+    .where(and(eq(demos.ownerId, userId), eq(runs.status, 'awaiting_payment')));
+  return row?.n ?? 0;
+}
+
+/** Lock the user's row until the transaction ends (serialises this user's quota decisions). False when absent. */
+export async function lockUser(tx: Tx, userId: string): Promise<boolean> {
+  const rows = await tx.select({ id: users.id }).from(users).where(eq(users.id, userId)).for('update');
+  return rows.length > 0;
+}
+
+/**
+ * The user's oldest demo waiting for payment, its run row locked (SKIP LOCKED: a concurrent
+ * continueAwaitingDemos takes the next one instead of waiting), or undefined.
+ */
+export async function oldestAwaiting(
+  tx: Tx,
+  userId: string,
+): Promise<{ demoId: string; runId: string; url: string; description: string; language: string } | undefined> {
+  const [row] = await tx
+    .select({ demoId: demos.id, runId: runs.id, url: demos.url, description: demos.description, language: demos.language })
+    .from(runs)
+    .innerJoin(demos, eq(demos.runId, runs.id))
+    .where(and(eq(demos.ownerId, userId), eq(runs.status, 'awaiting_payment')))
+    .orderBy(asc(demos.createdAt), asc(demos.id))
+    .limit(1)
+    .for('update', { of: runs, skipLocked: true });
+  return row;
+}
