@@ -8,6 +8,7 @@ import { type EspeakOptions, PLUGIN_NAME, resolveOptions, type Settings } from '
 import { speak } from './speak.js';
 import type { VoiceCatalog } from './voices.js';
 
+export { languageVoice } from './languages.js';
 export type { EspeakOptions } from './options.js';
 export type { VoiceCatalog, VoiceInfo } from './voices.js';
 

@@ -9,6 +9,7 @@ import {
 } from '@showrunner/core';
 import { readsScript } from './alphabets.js';
 import type { Engine } from './engine.js';
+import { pickVoice } from './languages.js';
 import { PLUGIN_NAME, type Settings } from './options.js';
 import { isBlank, type PreparedText, prepareText } from './text.js';
 import { BUNDLED_CATALOG } from './voice-list.js';
@@ -33,15 +34,18 @@ export async function speak(
   const where = { plugin: PLUGIN_NAME, stage: 'tts' as const, field: input.voice === undefined ? undefined : 'voice' };
   const text = input.text.replace(/\s+/g, ' ').trim();
   if (!text) {
-    // A demo's voice is checked even here (against the bundled list), so a typo never hides behind a silent step.
-    if (input.voice !== undefined) resolveVoice(input.voice, BUNDLED_CATALOG, where);
+    // A demo's voice and language are checked even here (against the bundled list), so a typo never hides behind a silent step.
+    const { voice } = pickVoice(input, settings.voice, BUNDLED_CATALOG, where);
+    if (voice !== undefined) resolveVoice(voice, BUNDLED_CATALOG, where);
     return silence(input.file);
   }
 
   const engine = await getEngine();
   ctx.signal.throwIfAborted();
   engine.onPrint = (line) => ctx.log.debug(`espeak-ng: ${line}`);
-  const voice = input.voice === undefined ? settings.voice : resolveVoice(input.voice, engine.catalog(), where);
+  const picked = pickVoice(input, settings.voice, engine.catalog(), where);
+  const voice = picked.voice === undefined ? settings.voice : resolveVoice(picked.voice, engine.catalog(), where);
+  if (picked.byLanguage) ctx.log.debug(`voice "${voice}" for language "${input.language}"`);
   const prepared = prepareText(text, { emoji: settings.emoji, reads: (script) => readsScript(engine, voice, script) });
   report(prepared, voice, text, ctx);
   if (isBlank(prepared)) return silence(input.file);

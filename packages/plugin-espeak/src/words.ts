@@ -8,7 +8,7 @@ const SILENCE = 320;
 const SAYABLE = /[\p{L}\p{N}]/u;
 
 /**
- * Word timings for a clip, one per whitespace-separated word of the narration, so captions can
+ * Word timings for a clip, one per written word of the narration (see writtenWords), so captions can
  * show exactly the written words. eSpeak NG's word events do not map one to one: a number is
  * several events ("$5.99"), short words are merged ("of a") and a position can lag a word behind
  * ("live in"). So events are grouped by the written word they point into, a surplus event moves
@@ -88,18 +88,32 @@ function fillGaps(starts: Map<number, number>, texts: string[], durationMs: numb
   return out;
 }
 
-/** Split code points into whitespace-separated words: the word index of each code point (-1 for none). */
+/** Han, kana and other scripts written without spaces: each character is a word of its own (eSpeak NG times each one). */
+const UNSPACED =
+  /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u;
+
+/**
+ * Split code points into words: the word index of each code point (-1 for none). Words are
+ * whitespace-separated, except that each character of a script written without spaces (Chinese,
+ * Japanese...) starts a word, and so does a letter or digit right after one ("点击Save"); punctuation
+ * stays with the word before it ("名字。").
+ */
 function writtenWords(source: readonly string[]): { tokenOf: number[]; texts: string[] } {
   const tokenOf: number[] = [];
   const texts: string[] = [];
   let inWord = false;
+  let unspaced = false; // the current word is one such character
   for (const c of source) {
     if (/\s/.test(c)) {
       inWord = false;
       tokenOf.push(-1);
       continue;
     }
-    if (!inWord) texts.push('');
+    const own = UNSPACED.test(c);
+    if (!inWord || own || (unspaced && SAYABLE.test(c))) {
+      texts.push('');
+      unspaced = own;
+    }
     inWord = true;
     tokenOf.push(texts.length - 1);
     texts[texts.length - 1] += c;
