@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { isShowrunnerError, ShowrunnerError } from '@showrunner/core';
+import { isShowrunnerError, LanguageSchema, ShowrunnerError } from '@showrunner/core';
 import { Command, CommanderError, Option } from 'commander';
 import { init } from './commands/init.js';
 import { runQueued } from './commands/queued.js';
-import { formatSummary, plan, planAndRecord, type RunFlags, record } from './commands/record.js';
+import { formatSummary, plan, planAndRecord, type RunFlags, record, requestOf, withLanguage } from './commands/record.js';
 import { validate } from './commands/validate.js';
 import { type WorkerFlags, worker } from './commands/worker.js';
 import { loadConfig } from './load/config-file.js';
@@ -20,6 +20,18 @@ interface Global {
   verbose?: boolean;
   debug?: boolean;
 }
+
+/** `--language <tag>`: a BCP 47 tag, else SR_USAGE naming the flag (exit 2) before anything runs. */
+function checkLanguage(value: string): string {
+  if (LanguageSchema.safeParse(value).success) return value;
+  throw languageError(`"${value.slice(0, 40)}" is not a BCP 47 language tag`);
+}
+
+const languageError = (why: string) =>
+  new ShowrunnerError('SR_USAGE', `--language: ${why}.`, {
+    field: '--language',
+    hint: 'Give a language tag such as en, zh, zh-Hans, es or pt-BR.',
+  });
 
 /** Run the CLI with `argv` (without node and script); resolves to the exit code. */
 export async function main(
@@ -64,6 +76,11 @@ export async function main(
   const queueOption = () => new Option('--queue <redis-url>', 'submit to workers on a BullMQ queue and follow the run here');
   const prefixOption = () =>
     new Option('--prefix <prefix>', 'key prefix of the queue (as its workers use)').default('showrunner');
+  const languageOption = () =>
+    new Option(
+      '--language <tag>',
+      "narration language, BCP 47 (e.g. zh, es, pt-BR); default: the demo's, the config's, en",
+    ).argParser(checkLanguage);
 
   program
     .command('init')
@@ -91,8 +108,9 @@ export async function main(
     .command('plan <url> <description>')
     .description('plan steps for a URL from a description (parse stage) and write a demo file')
     .option('-o, --out <file>', 'demo file to write (default: <title>.demo.json)')
-    .action(async (url: string, description: string, o: { out?: string }) => {
-      const result = await plan(await config('plan'), url, description, o.out, flags({}));
+    .addOption(languageOption())
+    .action(async (url: string, description: string, o: { out?: string; language?: string }) => {
+      const result = await plan(await config('plan'), url, description, o.out, flags({ language: o.language }));
       out(global.json ? JSON.stringify({ ok: true, ...result }) : `✓ ${result.demo.steps.length} steps → ${result.file}`);
     });
 
@@ -104,14 +122,16 @@ export async function main(
     .addOption(failOption())
     .addOption(ciOption())
     .addOption(baseOption())
+    .addOption(languageOption())
     .addOption(queueOption())
     .addOption(prefixOption())
     .action(async (file: string | undefined, o: Partial<RunFlags> & { resume?: string; queue?: string; prefix?: string }) => {
       if (!file && !o.resume) throw usageError('record needs a demo file or --resume <runDir>');
+      if (o.resume && o.language) throw languageError('a resumed run keeps the language it was started with');
       const cfg = await config('record');
       if (o.queue) {
         if (o.resume) throw usageError('--resume works on a local run folder; a queued run resumes with its workers');
-        const demo = await loadDemo(path.resolve(io.cwd, file!), { trust: cfg.policy.trust });
+        const demo = withLanguage(await loadDemo(path.resolve(io.cwd, file!), { trust: cfg.policy.trust }), cfg, o);
         return report(await runQueued(cfg, { demo }, { ...flags(o), queue: o.queue, prefix: o.prefix }));
       }
       const source = o.resume
@@ -126,12 +146,15 @@ export async function main(
     .option('-y, --yes', 'skip the review')
     .addOption(failOption())
     .addOption(ciOption())
+    .addOption(languageOption())
     .addOption(queueOption())
     .addOption(prefixOption())
     .action(async (url: string, description: string, o: Partial<RunFlags> & { queue?: string; prefix?: string }) => {
       const cfg = await config('run');
-      if (o.queue)
-        return report(await runQueued(cfg, { request: { url, description } }, { ...flags(o), queue: o.queue, prefix: o.prefix }));
+      if (o.queue) {
+        const request = requestOf(url, description, cfg, o);
+        return report(await runQueued(cfg, { request }, { ...flags(o), queue: o.queue, prefix: o.prefix }));
+      }
       report(await planAndRecord(cfg, url, description, flags(o)));
     });
 

@@ -9,6 +9,7 @@ import { createNetworkGuard } from './policy/network.js';
 import type { PolicyOptions } from './policy/policy.js';
 import type { SecretResolver } from './policy/secrets.js';
 import type { RunFiles } from './run/files.js';
+import { LanguageSchema } from './schema/demo.js';
 import { STAGES } from './schema/run.js';
 import type { FailPolicy, StageName } from './types.js';
 
@@ -22,6 +23,11 @@ export interface ResolvedConfig {
   readonly cacheDir: string;
   readonly baseUrl?: string;
   readonly onFail: FailPolicy;
+  /**
+   * Narration language (BCP 47) for demos and requests that name none; undefined means `en`. A demo's own
+   * `language` and the CLI's `--language` win over it. Core copies it into the request and the demo that stages read.
+   */
+  readonly language?: string;
   /** The config's guard settings (`trust`, `network`, `navigation`, `popups`, `secrets`, `decisionTimeoutMs`). */
   readonly policy: PolicyOptions;
   /** How queue workers on other machines share run files; undefined: the runs folder is shared. */
@@ -53,6 +59,7 @@ const DataSchema = z.object({
   cacheDir: z.string().min(1).default('.showrunner/cache'),
   baseUrl: z.url({ protocol: /^https?$/ }).optional(),
   onFail: z.enum(['ask', 'skip', 'abort']).default('ask'),
+  language: LanguageSchema.optional(),
   trust: z.enum(['trusted', 'untrusted']).default('trusted'),
   network: z.strictObject({ allow: z.array(z.string().min(1)).optional() }).optional(),
   navigation: z
@@ -121,7 +128,8 @@ export async function resolveConfig(
   if (!Array.isArray(extra)) throw fail(`"plugins" must be an array, got ${describe(extra)}`, { slot: 'plugins' });
   for (const [i, value] of extra.entries()) checkPlugin(value, `plugins[${i}]`, fail);
 
-  const { runsDir, cacheDir, baseUrl, onFail, trust, network, navigation, popups, secrets, decisionTimeoutMs, files } = data.data;
+  const { runsDir, cacheDir, baseUrl, onFail, language, trust, network, navigation, popups, secrets, decisionTimeoutMs, files } =
+    data.data;
   if (network?.allow) createNetworkGuard({ allow: network.allow }); // throws SR_CONFIG_INVALID for a bad entry
   return Object.freeze({
     file,
@@ -130,6 +138,7 @@ export async function resolveConfig(
     cacheDir: path.resolve(root, cacheDir),
     baseUrl,
     onFail,
+    language,
     policy: { trust, network, navigation, popups, secrets, decisionTimeoutMs },
     files,
     slots: slots as ResolvedConfig['slots'],

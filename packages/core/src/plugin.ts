@@ -204,6 +204,11 @@ export interface UserConfig extends Partial<SlotPlugins> {
   /** How failed steps are answered when no one is asked. Default `ask` (the CLI falls back to `abort` without a TTY). */
   onFail?: FailPolicy;
   /**
+   * Narration language (BCP 47: `zh`, `es`, `pt-BR`) for requests and demos that name none; default `en`.
+   * A demo's own `language` and the CLI's `--language` win over it.
+   */
+  language?: string;
+  /**
    * `untrusted` (the hosted app) switches every guard on: network guard, http(s) only, same-site
    * navigation, secrets only from `secrets`, code demo files refused, a decision deadline. Default `trusted`.
    */

@@ -38,7 +38,7 @@ export default function openrouter(options: OpenRouterOptions = {}): ParsePlugin
     name: PLUGIN_NAME,
     stage: 'parse',
 
-    async run({ url, description }, ctx) {
+    async run({ url, description, language }, ctx) {
       const apiKey = resolveApiKey(resolved); // before the snapshot: a missing key fails in milliseconds
       const snapshot = await pageSnapshot(url, resolved, ctx);
       const schema = jsonSchema(PlanOut, 'demo_plan');
@@ -63,7 +63,9 @@ export default function openrouter(options: OpenRouterOptions = {}): ParsePlugin
         'plan-invalid.txt',
       );
       ctx.log.info(`Planned "${plan.title}": ${plan.steps.length} steps`);
-      return { demo: parseDemo({ url, title: plan.title, description, steps: plan.steps }, `plan from ${PLUGIN_NAME}`) };
+      return {
+        demo: parseDemo({ url, title: plan.title, description, language, steps: plan.steps }, `plan from ${PLUGIN_NAME}`),
+      };
     },
 
     async planStep({ demo, index, instruction, pageUrl, snapshot }, ctx) {

@@ -42,15 +42,17 @@ describe('queue', () => {
   it('plans, then waits for review holding no worker, and records the approved plan', async () => {
     h = await harness();
     const description = 'Title: Review me\ngo to /\nclick "Sign up" — Sign up.';
-    const runId = await h.queue.submit({ request: { url: 'http://localhost:9/', description } });
+    const runId = await h.queue.submit({ request: { url: 'http://localhost:9/', description, language: 'zh' } });
     await until(h.queue, runId, runStatus('awaiting_review'));
     const waiting = await Promise.all((['tts', 'record'] as const).map((s) => h!.queue.queue(s).getJobCounts()));
     expect(waiting.every((c) => Object.values(c).every((n) => n === 0))).toBe(true); // nothing enqueued
     const plan = (await h.queue.read(runId)).outputs.parse!.demo;
+    expect(plan.language).toBe('zh'); // the request's language travels with it to the worker that plans
     await h.queue.approve(runId, { ...plan, steps: [plan.steps[0]] }, { by: 'user_1' });
     await until(h.queue, runId, runStatus('done', 'failed'));
     const run = await h.queue.read(runId);
-    expect(run.state).toMatchObject({ status: 'done', approval: { by: 'user_1' } });
+    expect(run.state).toMatchObject({ status: 'done', approval: { by: 'user_1' }, request: { language: 'zh' } });
+    expect(run.demo?.language).toBe('zh');
     expect(run.outputs.record?.steps).toHaveLength(1);
   });
 

@@ -32,6 +32,8 @@ export interface RunFlags {
   ci?: boolean;
   /** Overrides the config's baseUrl for relative demo URLs. */
   baseUrl?: string;
+  /** `--language`: the narration language (BCP 47), over the demo file's and the config's. */
+  language?: string;
   interactive: boolean;
   signal: AbortSignal;
 }
@@ -65,7 +67,10 @@ export async function record(
   flags: RunFlags,
 ): Promise<RunSummary> {
   for (const stage of RECORD_STAGES) requireSlot(config, stage); // fail before creating anything
-  const runDir = 'runDir' in source ? path.resolve(source.runDir) : await createRun(config.runsDir, { demo: source.demo });
+  const runDir =
+    'runDir' in source
+      ? path.resolve(source.runDir)
+      : await createRun(config.runsDir, { demo: withLanguage(source.demo, config, flags) });
   const started = Date.now();
   const run = await execute(config, runDir, flags);
   if ('demo' in source && source.file && run.demo) {
@@ -83,7 +88,7 @@ export async function planAndRecord(
   flags: RunFlags,
 ): Promise<RunSummary> {
   for (const stage of RECORD_STAGES) requireSlot(config, stage);
-  const runDir = await createRun(config.runsDir, { request: { url, description } });
+  const runDir = await createRun(config.runsDir, { request: requestOf(url, description, config, flags) });
   const reviewing = !flags.yes && flags.interactive && !flags.json;
   const started = Date.now();
   // Without a terminal to review at, the plan is approved as planned (as --yes), as the CLI always did.
@@ -93,12 +98,24 @@ export async function planAndRecord(
 
 /** `showrunner plan <url> "<description>"`: the parse stage only, written as a demo file. */
 export async function plan(config: ResolvedConfig, url: string, description: string, out: string | undefined, flags: RunFlags) {
-  const runDir = await createRun(config.runsDir, { request: { url, description } });
+  const runDir = await createRun(config.runsDir, { request: requestOf(url, description, config, flags) });
   const run = await execute(config, runDir, flags, {}, 'parse');
   const demo = run.outputs.parse!.demo;
   const file = path.resolve(out ?? `${demoName(demo)}.demo.json`);
   await writeFile(file, `${JSON.stringify({ $schema: DEMO_SCHEMA_URL, ...demo }, null, 2)}\n`);
   return { file, demo, runDir };
+}
+
+/** What to plan, in the narration language: `--language`, else the config's (undefined: `en`). */
+export function requestOf(url: string, description: string, config: ResolvedConfig, flags: Pick<RunFlags, 'language'>) {
+  const language = flags.language ?? config.language;
+  return { url, description, ...(language && { language }) };
+}
+
+/** The demo to record in its narration language: `--language`, else the demo file's, else the config's. */
+export function withLanguage(demo: Demo, config: ResolvedConfig, flags: Pick<RunFlags, 'language'>): Demo {
+  const language = flags.language ?? demo.language ?? config.language;
+  return language ? { ...demo, language } : demo;
 }
 
 async function execute(

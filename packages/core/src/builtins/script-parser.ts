@@ -13,9 +13,9 @@ export function scriptParser(): ParsePlugin {
   return definePlugin({
     name: 'showrunner:script-parser',
     stage: 'parse',
-    async run({ url, description }, ctx) {
+    async run({ url, description, language }, ctx) {
       const { title, steps } = parseScript(description, { trusted: ctx.policy.trusted });
-      return { demo: parseDemo({ url, title, steps }, 'script') };
+      return { demo: parseDemo({ url, title, language, steps }, 'script') };
     },
     /** Single-step mode: each line of the instruction is one replacement step, ids `<failed id>.<n>`. */
     async planStep({ demo, index, instruction }, ctx) {

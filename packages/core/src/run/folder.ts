@@ -4,7 +4,7 @@ import * as z from 'zod';
 import { ShowrunnerError } from '../errors.js';
 import { LIMITS, overLimit } from '../policy/limits.js';
 import { checkRunId, slugify } from '../policy/paths.js';
-import { type Demo, WebUrlSchema } from '../schema/demo.js';
+import { type Demo, LanguageSchema, WebUrlSchema } from '../schema/demo.js';
 import { RUN_FORMAT_VERSION, type RunState } from '../schema/run.js';
 import type { ParseInput, StageResults } from '../types.js';
 import { formatIssues } from '../validate.js';
@@ -46,6 +46,7 @@ export function runRef(runDir: string, store?: RunStore): RunRef {
 const RequestSchema = z.strictObject({
   url: WebUrlSchema,
   description: z.string().min(1, 'a description is needed').max(LIMITS.descriptionChars, overLimit('descriptionChars')),
+  language: LanguageSchema.optional(),
 });
 
 /**

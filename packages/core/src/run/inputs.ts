@@ -43,13 +43,16 @@ export const runners: { [S in StageName]: (a: Attempt) => Promise<StageResults[S
     const base = scope.config.baseUrl;
     const url = base && !/^[a-z][\w+.-]*:/i.test(request.url) ? new URL(request.url, base).href : request.url;
     if (/^[a-z][\w+.-]*:/i.test(url)) ctx.policy.checkUrl(url, 'url');
-    const out = await plugin.run({ ...request, url }, ctx);
-    return { demo: parseDemo(out.demo, `plan from ${plugin.name}`) };
+    const language = request.language ?? scope.config.language;
+    const out = await plugin.run({ ...request, url, language }, ctx);
+    // The plan is in the language asked for, whether or not the plugin wrote it on the demo.
+    const demo = language ? { ...out.demo, language } : out.demo;
+    return { demo: parseDemo(demo, `plan from ${plugin.name}`) };
   },
 
   async tts({ scope, run, ctx, options }) {
-    const demo = needDemo(run);
-    const narrator = new Narrator(requireSlot(scope.config, 'tts'), ctx, demo.voice);
+    const demo = needDemo(run, scope);
+    const narrator = new Narrator(requireSlot(scope.config, 'tts'), ctx, demo.voice, demo.language);
     const steps = narratedSteps(run);
     const clips: Clip[] = [];
     for (const [i, step] of steps.entries()) {
@@ -65,7 +68,7 @@ export const runners: { [S in StageName]: (a: Attempt) => Promise<StageResults[S
   },
 
   async record({ scope, run, ctx, options, lease }) {
-    const demo = needDemo(run);
+    const demo = needDemo(run, scope);
     const replay = replayPlan(demo.steps, run.state.decisions);
     if (replay.changed) ctx.log.info('earlier decisions applied: skipped and replaced steps are kept as the person chose');
     if (!replay.steps.length) throw invalid(run, 'has no step left to record (every step was skipped)');
@@ -78,7 +81,7 @@ export const runners: { [S in StageName]: (a: Attempt) => Promise<StageResults[S
       if (clip && clip.text === spoken(step)) return clip.durationMs;
       // A step added by "replace" or edited since tts ran: synthesize into the cache only.
       const tts = requireSlot(scope.config, 'tts');
-      narrator ??= new Narrator(tts, createContext(scope, 'tts', tts.name, ctx.dir), demo.voice);
+      narrator ??= new Narrator(tts, createContext(scope, 'tts', tts.name, ctx.dir), demo.voice, demo.language);
       return narrator.duration(step);
     };
     const decide = recordDecide(scope, lease, options.decide);
@@ -88,7 +91,7 @@ export const runners: { [S in StageName]: (a: Attempt) => Promise<StageResults[S
   },
 
   async merge({ scope, run, ctx }) {
-    const demo = needDemo(run);
+    const demo = needDemo(run, scope);
     const record = run.outputs.record;
     if (!record) throw invalid(run, 'has no record output to merge');
     const clips = run.outputs.tts?.clips ?? [];
@@ -100,7 +103,7 @@ export const runners: { [S in StageName]: (a: Attempt) => Promise<StageResults[S
   },
 
   async storage({ scope, run, ctx }) {
-    const demo = needDemo(run);
+    const demo = needDemo(run, scope);
     const merge = run.outputs.merge;
     if (!merge) throw invalid(run, 'has no merge output to store');
     return requireSlot(scope.config, 'storage').run({ name: demoName(demo), runId: run.state.id, files: merge.files }, ctx);
@@ -123,9 +126,14 @@ export const demoName = (demo: Demo): string => {
   }
 };
 
-function needDemo(run: RunFolder): Demo {
+/**
+ * The approved demo, with the config's `language` when the demo names none, so every stage (voices,
+ * captions) reads one language from `demo.language` (undefined still means `en`).
+ */
+function needDemo(run: RunFolder, scope?: RunScope): Demo {
   if (!run.demo) throw invalid(run, 'has no approved demo yet', 'parse');
-  return run.demo;
+  const language = run.demo.language ?? scope?.config.language;
+  return language ? { ...run.demo, language } : run.demo;
 }
 
 function invalid(run: RunFolder, what: string, rerun?: StageName): ShowrunnerError {

@@ -34,7 +34,9 @@ export async function planStepIn(scope: RunScope, input: PlanStepInput): Promise
   const plugin = parse.planStep ? parse : scriptParser();
   const ctx = createContext(scope, 'parse', plugin.name, path.join(scope.ref.dir, 'parse', 'steps'));
   try {
-    return await plugin.planStep!(input, ctx);
+    // The replacement's narration is in the demo's language (the config's when the demo names none).
+    const language = input.demo.language ?? scope.config.language;
+    return await plugin.planStep!(language ? { ...input, demo: { ...input.demo, language } } : input, ctx);
   } catch (err) {
     throw withContext(err, { stage: 'parse', plugin: plugin.name });
   }

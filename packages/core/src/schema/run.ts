@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { DemoSchema, StepSchema } from './demo.js';
+import { DemoSchema, LanguageSchema, StepSchema } from './demo.js';
 
 /**
  * Every path stored in a run folder's JSON is relative to the run folder, so the folder can move; it
@@ -169,7 +169,7 @@ export const RunStateSchema = z.strictObject({
   rev: z.number().int().nonnegative().default(0),
   status: RunStatusSchema,
   /** What to plan, for runs that start from a description instead of a demo file. */
-  request: z.strictObject({ url: z.string(), description: z.string() }).optional(),
+  request: z.strictObject({ url: z.string(), description: z.string(), language: LanguageSchema.optional() }).optional(),
   /** Who approved the plan and when; `auto` when approved without review (`autoApprove`, `--yes`). */
   approval: z.strictObject({ by: z.string(), at: Iso, auto: z.boolean() }).optional(),
   stages: z.partialRecord(StageNameSchema, StageStateSchema),

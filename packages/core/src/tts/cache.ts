@@ -11,11 +11,13 @@ export interface CachedClip extends SpeechOutput {
   words?: WordTiming[];
 }
 
-/** What identifies a clip's audio: the plugin, its audio-changing options, the voice and the text. */
+/** What identifies a clip's audio: the plugin, its audio-changing options, the voice, the language and the text. */
 export interface ClipKey {
   plugin: string;
   fingerprint: string;
   voice?: string;
+  /** BCP 47; undefined is `en`. Keyed so one text in two languages (`OK`, a name) never shares a clip. */
+  language?: string;
   text: string;
 }
 
@@ -31,7 +33,9 @@ export class ClipCache {
   }
 
   key(parts: ClipKey): string {
-    const json = JSON.stringify([parts.plugin, parts.fingerprint, parts.voice ?? '', parts.text]);
+    // Tags are case-insensitive (`zh-CN` = `zh-cn`), and no tag means `en`.
+    const language = (parts.language ?? 'en').toLowerCase();
+    const json = JSON.stringify([parts.plugin, parts.fingerprint, parts.voice ?? '', language, parts.text]);
     return createHash('sha256').update(json).digest('hex');
   }
 

@@ -21,11 +21,14 @@ export class Narrator {
   private readonly plugin: TtsPlugin;
   private readonly ctx: StageContext;
   private readonly voice?: string;
+  private readonly language?: string;
 
-  constructor(plugin: TtsPlugin, ctx: StageContext, voice?: string) {
+  /** `voice` and `language` are the demo's (undefined: the plugin's default voice, and `en`). */
+  constructor(plugin: TtsPlugin, ctx: StageContext, voice?: string, language?: string) {
     this.plugin = plugin;
     this.ctx = ctx;
     this.voice = voice;
+    this.language = language;
     this.cache = new ClipCache(ctx.cacheDir);
   }
 
@@ -34,7 +37,8 @@ export class Narrator {
    * asks for one line share one synthesis.
    */
   audio(text: string): Promise<{ audio: CachedClip; cached: boolean }> {
-    const key = this.cache.key({ plugin: this.plugin.name, fingerprint: this.plugin.fingerprint, voice: this.voice, text });
+    const { voice, language } = this;
+    const key = this.cache.key({ plugin: this.plugin.name, fingerprint: this.plugin.fingerprint, voice, language, text });
     let job = this.pending.get(key);
     if (!job) {
       job = this.lookup(key, text);
@@ -69,7 +73,9 @@ export class Narrator {
     const hit = await this.cache.get(key);
     if (hit) return { audio: hit, cached: true };
     try {
-      const audio = await this.cache.put(key, (file) => this.plugin.run({ text, voice: this.voice, file }, this.ctx));
+      const audio = await this.cache.put(key, (file) =>
+        this.plugin.run({ text, voice: this.voice, language: this.language, file }, this.ctx),
+      );
       return { audio, cached: false };
     } catch (err) {
       throw withContext(err, { stage: 'tts', plugin: this.plugin.name }, 'SR_TTS_FAILED');
