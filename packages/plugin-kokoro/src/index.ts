@@ -18,11 +18,13 @@ import {
   writeSilence,
 } from '@showrunner/core';
 import { type Engine, loadEngine } from './engine.js';
+import { voiceFor } from './languages.js';
 import { fingerprintOf, type KokoroOptions, resolveOptions, weightsFolder } from './options.js';
 import { speak } from './speak.js';
 import { cleanText } from './text.js';
 import { checkVoice, PLUGIN_NAME } from './voices.js';
 
+export { BRITISH_VOICE, KOKORO_LANGUAGES } from './languages.js';
 export { DEFAULT_MODEL, DTYPES, type Dtype, type KokoroOptions } from './options.js';
 export { DEFAULT_VOICE, KOKORO_VOICES } from './voices.js';
 export { kokoroWeightsAvailable, requiredFiles } from './weights.js';
@@ -65,8 +67,9 @@ export default function kokoro(options: KokoroOptions = {}): TtsPlugin {
     return untilAborted(turn, signal, () => stoppedWaiting('its turn to speak', WHERE, 'cancelled', signal.reason));
   }
 
-  async function synthesize({ text, voice, file }: SpeechInput, ctx: StageContext): Promise<SpeechOutput> {
-    const speaker = voice ?? o.voice;
+  async function synthesize({ text, voice, language, file }: SpeechInput, ctx: StageContext): Promise<SpeechOutput> {
+    const speaker = voiceFor({ voice, language }, o.voice);
+    if (speaker !== (voice ?? o.voice)) ctx.log.debug(`voice "${speaker}" for language "${language}"`);
     checkVoice(speaker, { field: voice === undefined ? 'voice' : 'demo.voice' });
     const clean = cleanText(text);
     if (clean.dropped.length) ctx.log.warn(`Left out characters Kokoro cannot speak: ${clean.dropped.join(' ')}`);
