@@ -74,6 +74,14 @@ const Schema = z.object({
   QUEUE_TIMEOUT_MS: optional(z.coerce.number().int().min(100).max(120_000)).default(10_000),
   /** Seconds a stopping worker lets its jobs finish before handing them back. */
   WORKER_GRACE_SECONDS: optional(z.coerce.number().int().min(0).max(3600)).default(60),
+  /** LemonSqueezy: key, store, webhook secret and at least one variant = payments on, else "not configured" (src/billing/lemonsqueezy.ts). */
+  LEMONSQUEEZY_API_KEY: optional(z.string().min(1)),
+  LEMONSQUEEZY_STORE_ID: optional(z.string().regex(/^\d+$/, 'the numeric store id')),
+  /** The variants that sell the pro and team plans (src/billing/plans.ts). */
+  LEMONSQUEEZY_VARIANT_PRO: optional(z.string().regex(/^\d+$/, 'a numeric variant id')),
+  LEMONSQUEEZY_VARIANT_TEAM: optional(z.string().regex(/^\d+$/, 'a numeric variant id')),
+  /** The signing secret of the store's webhook (6 to 40 characters, as LemonSqueezy allows). */
+  LEMONSQUEEZY_WEBHOOK_SECRET: optional(z.string().min(6).max(40)),
   /** User ids allowed on /admin/queues. */
   ADMIN_USER_IDS: optional(list).default([]),
   NODE_ENV: optional(z.string()).default('development'),

@@ -1,0 +1,98 @@
+import { createCheckout, getSubscription, lemonSqueezySetup } from '@lemonsqueezy/lemonsqueezy.js';
+import { env } from '../env';
+import { HostedError } from '../errors';
+import { PLAN_IDS, type PlanId } from './plans';
+
+// The app's one door to LemonSqueezy's API, through its official SDK. The SDK keeps its API key in a
+// module-level slot (lemonSqueezySetup) and calls the global fetch at request time; it has no base-URL
+// option, so tests redirect `https://api.lemonsqueezy.com` by wrapping globalThis.fetch.
+
+/** What payments need, all from the environment; undefined = payments are not configured. */
+export interface PaymentsConfig {
+  apiKey: string;
+  storeId: string;
+  webhookSecret: string;
+  /** LemonSqueezy variant id of each paid plan. */
+  variants: Partial<Record<PlanId, string>>;
+}
+
+/**
+ * The payments settings when the API key, store id, webhook secret and at least one plan variant are
+ * set; otherwise undefined, and the billing page and UpgradeButton say "payments are not configured"
+ * (a local `npm run hosted` needs no LemonSqueezy account). Called per request (env() is cached).
+ */
+export function paymentsConfig(): PaymentsConfig | undefined {
+  const e = env();
+  const variants: Partial<Record<PlanId, string>> = {};
+  if (e.LEMONSQUEEZY_VARIANT_PRO) variants.pro = e.LEMONSQUEEZY_VARIANT_PRO;
+  if (e.LEMONSQUEEZY_VARIANT_TEAM) variants.team = e.LEMONSQUEEZY_VARIANT_TEAM;
+  if (!e.LEMONSQUEEZY_API_KEY || !e.LEMONSQUEEZY_STORE_ID || !e.LEMONSQUEEZY_WEBHOOK_SECRET) return undefined;
+  if (Object.keys(variants).length === 0) return undefined;
+  return {
+    apiKey: e.LEMONSQUEEZY_API_KEY,
+    storeId: e.LEMONSQUEEZY_STORE_ID,
+    webhookSecret: e.LEMONSQUEEZY_WEBHOOK_SECRET,
+    variants,
+  };
+}
+
+/** The plan a LemonSqueezy variant sells, or undefined for a variant that is not one of ours. */
+export function planOfVariant(variantId: string | number | null | undefined): PlanId | undefined {
+  if (variantId === null || variantId === undefined) return undefined;
+  const variants = paymentsConfig()?.variants ?? {};
+  return PLAN_IDS.find((p) => variants[p] === String(variantId));
+}
+
+let setupKey: string | undefined;
+
+/** The config, with the SDK set up for its API key (once per key); SR_UNAVAILABLE when not configured. */
+function ready(): PaymentsConfig {
+  const config = paymentsConfig();
+  if (!config) throw new HostedError('SR_UNAVAILABLE', 'Payments are not configured on this server.');
+  if (setupKey !== config.apiKey) {
+    lemonSqueezySetup({ apiKey: config.apiKey });
+    setupKey = config.apiKey;
+  }
+  return config;
+}
+
+/**
+ * A checkout for `plan` for this user: createCheckout with the user's id in the custom data (it comes
+ * back in every webhook as `meta.custom_data.user_id`), embed on (the overlay), and a return to
+ * `/billing?paid=1`. Returns the checkout URL. SR_BAD_REQUEST (field `plan`) for a plan not sold here,
+ * SR_UNAVAILABLE when LemonSqueezy does not answer with one. Called by POST /api/billing/checkout.
+ */
+export async function checkoutUrl(user: { id: string; email?: string | null }, plan: PlanId, appOrigin: string): Promise<string> {
+  const config = ready();
+  const variantId = config.variants[plan];
+  if (!variantId) throw new HostedError('SR_BAD_REQUEST', `The ${plan} plan cannot be bought here.`, { field: 'plan' });
+  const { data, error, statusCode } = await createCheckout(config.storeId, variantId, {
+    checkoutData: { email: user.email ?? undefined, custom: { user_id: user.id } },
+    productOptions: { redirectUrl: new URL('/billing?paid=1', appOrigin).toString() },
+    checkoutOptions: { embed: true },
+  });
+  const url = data?.data.attributes.url;
+  if (error || !url) {
+    throw new HostedError('SR_UNAVAILABLE', 'The payment provider did not create a checkout. Try again in a moment.', {
+      cause: new Error(`SR_BILLING_CHECKOUT: LemonSqueezy answered ${statusCode ?? 'nothing'}: ${error?.message ?? 'no url'}`, {
+        cause: error,
+      }),
+    });
+  }
+  return url;
+}
+
+/**
+ * The subscription's signed customer-portal link, asked from LemonSqueezy (getSubscription): used by
+ * the billing page when the webhook stored none. Undefined when not configured or not answered.
+ */
+export async function fetchPortalUrl(subscriptionId: string): Promise<string | undefined> {
+  if (!paymentsConfig()) return undefined;
+  ready();
+  const { data, error } = await getSubscription(subscriptionId);
+  if (error) {
+    console.warn(`[hosted:billing] SR_BILLING_PORTAL: getSubscription(${subscriptionId}) failed: ${error.message}`);
+    return undefined;
+  }
+  return data?.data.attributes.urls.customer_portal ?? undefined;
+}
