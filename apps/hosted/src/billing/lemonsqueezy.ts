@@ -71,7 +71,8 @@ export async function checkoutUrl(user: { id: string; email?: string | null }, p
     productOptions: { redirectUrl: new URL('/billing?paid=1', appOrigin).toString() },
     checkoutOptions: { embed: true },
   });
-  const url = data?.data.attributes.url;
+  // On an error the SDK puts the error body in `data`: read the URL only from a success.
+  const url = error ? undefined : data?.data?.attributes?.url;
   if (error || !url) {
     throw new HostedError('SR_UNAVAILABLE', 'The payment provider did not create a checkout. Try again in a moment.', {
       cause: new Error(`SR_BILLING_CHECKOUT: LemonSqueezy answered ${statusCode ?? 'nothing'}: ${error?.message ?? 'no url'}`, {
@@ -94,5 +95,5 @@ export async function fetchPortalUrl(subscriptionId: string): Promise<string | u
     console.warn(`[hosted:billing] SR_BILLING_PORTAL: getSubscription(${subscriptionId}) failed: ${error.message}`);
     return undefined;
   }
-  return data?.data.attributes.urls.customer_portal ?? undefined;
+  return data?.data?.attributes?.urls?.customer_portal ?? undefined;
 }
