@@ -41,16 +41,7 @@ describe('--language', () => {
     expect(await heard(dir)).toEqual(['zh-Hans', 'zh-Hans', 'de', 'de', 'fr', 'fr']);
     const file = JSON.parse(await readFile(path.join(dir, 'tour.demo.json'), 'utf8'));
     expect(file.language).toBe('de'); // the flag changes the run, not the demo file
-    const run = await showrunner(
-      dir,
-      '--json',
-      'run',
-      'http://localhost:9/',
-      'go to /\nclick "Login"',
-      '--language',
-      'zh',
-      '--yes',
-    );
+    const run = await showrunner(dir, '--json', 'run', 'http://localhost:9/', '打开 /\n点击 "登录"', '--language', 'zh', '--yes');
     expect(run.code).toBe(0);
     const state = JSON.parse(await readFile(path.join(JSON.parse(run.stdout).runDir, 'run.json'), 'utf8'));
     expect(state.request.language).toBe('zh');

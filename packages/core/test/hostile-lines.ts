@@ -35,6 +35,13 @@ export const HOSTILE: Record<string, (n: number) => string> = {
   'into the the': (n) => fill('type "a" into ', 'the ', '"b" x', n),
   digits: (n) => fill('scroll down by ', '1', ' pixels x', n),
   'wait digits': (n) => fill('wait ', '1', '.5 s x', n),
+  'bare Chinese name': (n) => fill('点击', '登', '按钮 x', n),
+  'Chinese field then 中输入': (n) => fill('在', '中输入"a"', 'x', n),
+  'Chinese secrets': (n) => fill('在邮箱中输入', '$a中输入', 'x', n),
+  'corner quotes': (n) => fill('点击', '「a」', 'x', n),
+  'full-width dashes in quotes': (n) => fill('点击“', '——', '', n),
+  'Chinese scroll': (n) => fill('向下滚动 ', '1', ' 像素x', n),
+  'Chinese select': (n) => fill('在', '中选择"a"', 'x', n),
 };
 
 /** An equal string that is a new object, so no engine cache keyed on the string answers for it. */

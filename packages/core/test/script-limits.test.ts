@@ -85,14 +85,17 @@ describe('parsing time is linear in the line', () => {
   });
 });
 
-/** The separator rule as the regular expression that defined it (quadratic; fine on short lines). */
+/**
+ * The separator rule as the regular expression that defined it (quadratic; fine on short lines), with
+ * the Chinese additions: corner and full-width quotes, `－`, and a run of dashes (`——`) as one separator.
+ */
 function regexSplit(line: string): [string, string | undefined] {
   let quoted = false;
   for (let i = 0; i < line.length; i++) {
     const c = line[i];
-    if (c === '"' || c === '“' || c === '”') quoted = !quoted;
+    if ('"“”＂「」『』'.includes(c!)) quoted = !quoted;
     if (quoted) continue;
-    const sep = /^(\s*[—–]\s*|\s+--\s+|\s+\|\s+)/.exec(line.slice(i));
+    const sep = /^(\s*[—–－]+\s*|\s+--\s+|\s+\|\s+)/.exec(line.slice(i));
     if (sep) return [line.slice(0, i), line.slice(i + sep[0].length).trim() || undefined];
   }
   return [line, undefined];
@@ -106,7 +109,7 @@ function regexSplit(line: string): [string, string | undefined] {
 function regexNormalize(command: string): string {
   return command
     .trim()
-    .replace(/[“”]/g, '"')
+    .replace(/[“”＂「」『』]/g, '"')
     .replace(/(^|[\s(])[‘'](.+?)[’'](?=$|[\s.,!?)])/g, '$1"$2"')
     .replace(/^\s*(?:\d+[.)]|[-*•])\s+/, '')
     .replace(/^(?:and\s+then|then|now|next|finally|first)\s*,?\s+/i, '')
@@ -117,7 +120,31 @@ function regexNormalize(command: string): string {
 
 describe('the one-pass helpers read lines as the regular expressions did', () => {
   // Pieces that matter to some rule, so random lines hit the edge cases often.
-  const PIECES = ['"', '“', '”', "'", '‘', '’', ' ', '  ', '\t', '-', '--', '—', '–', '|', '.', '!', '(', ')', ',', '?'];
+  const PIECES = [
+    '"',
+    '“',
+    '”',
+    "'",
+    '‘',
+    '’',
+    ' ',
+    '  ',
+    '\t',
+    '-',
+    '--',
+    '—',
+    '–',
+    '|',
+    '.',
+    '!',
+    '(',
+    ')',
+    ',',
+    '?',
+    '－',
+    '「',
+    '」',
+  ];
   const WORDS = ['a', 'ab', '1.', '2)', '*', '•', 'then', 'and then', 'Now', 'first', 'click', 'x'];
   let seed = 7; // mulberry32: a seeded generator, so a failure names lines that fail again
   const random = () => {

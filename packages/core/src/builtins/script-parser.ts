@@ -14,7 +14,7 @@ export function scriptParser(): ParsePlugin {
     name: 'showrunner:script-parser',
     stage: 'parse',
     async run({ url, description, language }, ctx) {
-      const { title, steps } = parseScript(description, { trusted: ctx.policy.trusted });
+      const { title, steps } = parseScript(description, { trusted: ctx.policy.trusted, language });
       return { demo: parseDemo({ url, title, language, steps }, 'script') };
     },
     /** Single-step mode: each line of the instruction is one replacement step, ids `<failed id>.<n>`. */
@@ -28,7 +28,10 @@ export function scriptParser(): ParsePlugin {
       const numbered = instruction.split(/\r?\n/).map((line, i) => ({ line, lineNo: i + 1 }));
       const steps = numbered
         .filter(({ line }) => line.trim())
-        .map(({ line, lineNo }, n) => ({ ...parseLine(line, lineNo, { trusted: ctx.policy.trusted }), id: `${base}.${n + 1}` }));
+        .map(({ line, lineNo }, n) => ({
+          ...parseLine(line, lineNo, { trusted: ctx.policy.trusted, language: demo.language }),
+          id: `${base}.${n + 1}`,
+        }));
       return parseDemo({ url: demo.url, steps }, 'instruction').steps;
     },
   });

@@ -5,9 +5,15 @@
 const SPACE = /\s/;
 const isSpace = (c: string | undefined) => c !== undefined && SPACE.test(c);
 
+/** Quote marks that open or close a quoted name: ASCII, curly, full-width and CJK corner brackets. */
+const QUOTES = new Set(['"', '“', '”', '＂', '「', '」', '『', '』']);
+/** Dashes that separate the narration without spaces around them (`——` is two of them). */
+const DASHES = new Set(['—', '–', '－']);
+
 /**
- * Split `command — narration` at the first separator outside quotes: `—` or `–` (spaces around it
- * optional), or ` -- ` or ` | ` (spaces required). One pass over the line. Called by `readLine`.
+ * Split `command — narration` at the first separator outside quotes: `—`, `——`, `–` or the full-width
+ * `－` (spaces around it optional), or ` -- ` or ` | ` (spaces required). One pass over the line.
+ * Called by `readLine`.
  */
 export function splitNarration(line: string): [string, string | undefined] {
   let quoted = false;
@@ -15,12 +21,14 @@ export function splitNarration(line: string): [string, string | undefined] {
   for (let i = 0; i < line.length; i++) {
     const c = line[i]!;
     if (isSpace(c)) continue;
-    if (c === '"' || c === '“' || c === '”') quoted = !quoted;
+    if (QUOTES.has(c)) quoted = !quoted;
     else if (!quoted) {
       const spaced = gap < i;
       let end = -1;
-      if (c === '—' || c === '–') end = i + 1;
-      else if (spaced && c === '|' && isSpace(line[i + 1])) end = i + 1;
+      if (DASHES.has(c)) {
+        end = i + 1;
+        while (DASHES.has(line[end]!)) end++;
+      } else if (spaced && c === '|' && isSpace(line[i + 1])) end = i + 1;
       else if (spaced && c === '-' && line[i + 1] === '-' && isSpace(line[i + 2])) end = i + 2;
       if (end >= 0) return [line.slice(0, gap), line.slice(end).trim() || undefined];
     }
@@ -30,18 +38,58 @@ export function splitNarration(line: string): [string, string | undefined] {
 }
 
 /** Leading list markers and filler words a person writes before the action (spaces already collapsed). */
-const BULLET = /^(?:\d+[.)]|[-*•]) /;
+const BULLET = /^(?:(?:\d+[.)]|[-*•]) |\d+、 ?)/;
 const FILLER = /^(?:and then|then|now|next|finally|first) ?,? /i;
+/** Chinese: "then", "first", "now" …, then an optional "please" (请点击 …); no space needed after them. */
+const FILLER_ZH = /^(?:(?:然后|接着|之后|随后|首先|最后|现在|再次|再|先) ?,? ?)?(?:请 ?)?/;
 
 /**
- * Curly and single quotes → double quotes; drop bullets, "then", and the final full stop; collapse
- * spaces. Spaces are collapsed first, so no pattern after it meets a long run of them. Linear.
+ * Curly, full-width and corner quotes → `"`; single quotes → double; full-width punctuation and digits
+ * outside quotes → ASCII (`，：。！` → `,:.!`, `２` → `2`); drop bullets, "then"/"然后", and the final
+ * full stop; collapse spaces. Spaces are collapsed first, so no pattern after it meets a long run of
+ * them. Linear.
  */
 export function normalize(command: string): string {
-  const s = singleToDouble(command.replace(/[“”]/g, '"').replace(/\s+/g, ' ').trim()).replace(BULLET, '').replace(FILLER, '');
+  const folded = foldWidth(command).replace(/\s+/g, ' ').trim();
+  const s = singleToDouble(folded).replace(BULLET, '').replace(FILLER, '').replace(FILLER_ZH, '');
   let end = s.length;
   while (end > 0 && (s[end - 1] === '.' || s[end - 1] === '!')) end--;
   return s.slice(0, end).trimEnd();
+}
+
+/** Full-width punctuation a Chinese line is written with, as its ASCII form. */
+const WIDE: Record<string, string> = {
+  '，': ',',
+  '：': ':',
+  '；': ';',
+  '。': '.',
+  '．': '.',
+  '！': '!',
+  '？': '?',
+  '（': '(',
+  '）': ')',
+  '／': '/',
+  '＋': '+',
+  '＄': '$',
+  '\u3000': ' ',
+};
+
+/**
+ * One pass: every quote mark in QUOTES → `"`; outside quotes, full-width punctuation and digits →
+ * ASCII. Quoted names are kept as written (they are matched against the page).
+ */
+function foldWidth(text: string): string {
+  let out = '';
+  let quoted = false;
+  for (const c of text) {
+    if (QUOTES.has(c)) {
+      quoted = !quoted;
+      out += '"';
+    } else if (quoted) out += c;
+    else if (c >= '０' && c <= '９') out += String.fromCharCode(c.charCodeAt(0) - 0xfee0);
+    else out += WIDE[c] ?? c;
+  }
+  return out;
 }
 
 const OPENS = new Set(['‘', "'"]);
