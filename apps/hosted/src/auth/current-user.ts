@@ -1,5 +1,5 @@
 import { cookies } from 'next/headers';
-import { ensureUser } from '../pipeline/service';
+import { ensureUser, isDeletedUser } from '../pipeline/service';
 import { DEV_COOKIE, readDevSession } from './dev-session';
 import { authMode } from './mode';
 
@@ -36,7 +36,9 @@ const known = new Set<string>();
 
 /**
  * The signed-in user, made sure to exist in the users table (first request of a new person), or
- * undefined when signed out. Pages and the API wrapper call this instead of currentUser().
+ * undefined when signed out — also for a user deleted in Clerk whose session token is still valid
+ * (their tombstone is checked on every request, a primary-key read): API routes answer 401, pages
+ * send them to sign in. Pages and the API wrapper call this instead of currentUser().
  */
 export async function signedInUser(): Promise<SignedIn | undefined> {
   const user = await currentUser();
@@ -45,5 +47,6 @@ export async function signedInUser(): Promise<SignedIn | undefined> {
     await ensureUser(user.id, user.name ? { name: user.name } : undefined);
     known.add(user.id);
   }
+  if (await isDeletedUser(user.id)) return undefined;
   return user;
 }

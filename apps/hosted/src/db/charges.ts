@@ -14,7 +14,7 @@ export const MAX_AWAITING_PAYMENT = 3;
  * written by the status hook when the record stage starts): `update runs set charged = false … where
  * charged` and `credits + 1` for the owner, in ONE statement, so a second call (the worker's hook
  * after the page's cancel, a replayed failure) finds nothing to refund. Returns true when it refunded.
- * Called by cancelDemo, the status hook on failed/cancelled and createDemo when the queue is down.
+ * A tombstoned (deleted) user gets nothing back. Called by cancelDemo, the status hook on failed/cancelled and createDemo when the queue is down.
  */
 export async function refundRun(tx: Tx, runId: string): Promise<boolean> {
   const rows = await tx.execute(sql`
@@ -23,7 +23,7 @@ export async function refundRun(tx: Tx, runId: string): Promise<boolean> {
       where id = ${runId} and charged and step_count is null
       returning demo_id
     )
-    update users u set credits = u.credits + 1, updated_at = now()
+    update users u set credits = u.credits + (case when u.deleted_at is null then 1 else 0 end), updated_at = now()
     from refunded r join demos d on d.id = r.demo_id
     where u.id = d.owner_id
     returning u.id`);
@@ -40,10 +40,14 @@ export async function awaitingCount(tx: Tx, userId: string): Promise<number> {
   return row?.n ?? 0;
 }
 
-/** Lock the user's row until the transaction ends (serialises this user's quota decisions). False when absent. */
-export async function lockUser(tx: Tx, userId: string): Promise<boolean> {
-  const rows = await tx.select({ id: users.id }).from(users).where(eq(users.id, userId)).for('update');
-  return rows.length > 0;
+/**
+ * Lock the user's row until the transaction ends (serialises this user's quota decisions): `active`,
+ * `deleted` (a tombstone, which has no credits and may wait for nothing), or `absent`.
+ */
+export async function lockUser(tx: Tx, userId: string): Promise<'active' | 'deleted' | 'absent'> {
+  const [row] = await tx.select({ deletedAt: users.deletedAt }).from(users).where(eq(users.id, userId)).for('update');
+  if (!row) return 'absent';
+  return row.deletedAt ? 'deleted' : 'active';
 }
 
 /**

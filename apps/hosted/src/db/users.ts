@@ -1,4 +1,4 @@
-import { and, eq, gt, sql } from 'drizzle-orm';
+import { and, eq, gt, isNull, sql } from 'drizzle-orm';
 import { freePeriod } from '../billing/credits';
 import type { Tx } from './client';
 import { users } from './schema';
@@ -23,6 +23,7 @@ export async function upsertUser(tx: Tx, id: string, profile: { email?: string; 
         email: sql`coalesce(excluded.email, ${users.email})`,
         name: sql`coalesce(excluded.name, ${users.name})`,
       },
+      setWhere: isNull(users.deletedAt), // a tombstone keeps no profile
     });
 }
 

@@ -1,20 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { rm } from 'node:fs/promises';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { type Step, safeJoin } from '@showrunner/core';
-import { supabaseFiles } from '@showrunner/plugin-supabase';
+import type { Step } from '@showrunner/core';
 import * as z from 'zod';
+import { userState } from '../db/accounts';
 import { awaitingCount, lockUser, MAX_AWAITING_PAYMENT, refundRun } from '../db/charges';
 import { db } from '../db/client';
 import * as demosDb from '../db/demos';
 import { insertEvent, lastEventId } from '../db/events';
 import { sharesOf } from '../db/shares';
 import { creditsOf, takeCredit, upsertUser } from '../db/users';
-import { dataDirs, env } from '../env';
 import { HostedError } from '../errors';
 import { requireDemo } from './common';
 import { queue, withinTime } from './queue';
+import { removeRunFiles } from './run-files';
 import { submitRun } from './submit';
 import type { DemoSummary, DemoView, NewDemo } from './types';
 import { type RunResult, toSummary, toView } from './views';
@@ -24,6 +21,11 @@ const FINAL = ['done', 'failed', 'cancelled'];
 /** Insert the signed-in user on their first request (idempotent; fills in email/name when given). */
 export async function ensureUser(userId: string, profile?: { email?: string; name?: string }): Promise<void> {
   await upsertUser(db(), userId, profile);
+}
+
+/** True for a user deleted in Clerk (a tombstone): their still-valid session is treated as signed out. */
+export async function isDeletedUser(userId: string): Promise<boolean> {
+  return (await userState(db(), userId)) === 'deleted';
 }
 
 /** The dashboard: this user's demos, newest first, and the credits left. */
@@ -77,9 +79,11 @@ export async function createDemo(userId: string, input: NewDemo): Promise<DemoVi
     await upsertUser(tx, userId);
     // Taking a credit is the first statement; only without one is the user's row locked, so the count
     // of waiting demos cannot race (and a credit granted in between is taken then).
-    const took =
-      (await takeCredit(tx, userId)) !== undefined ||
-      ((await lockUser(tx, userId)) && (await takeCredit(tx, userId)) !== undefined);
+    let took = (await takeCredit(tx, userId)) !== undefined;
+    if (!took) {
+      if ((await lockUser(tx, userId)) === 'deleted') throw new HostedError('SR_FORBIDDEN', 'This account was deleted.');
+      took = (await takeCredit(tx, userId)) !== undefined;
+    }
     if (!took && (await awaitingCount(tx, userId)) >= MAX_AWAITING_PAYMENT)
       throw new HostedError(
         'SR_QUOTA_EXCEEDED',
@@ -95,7 +99,7 @@ export async function createDemo(userId: string, input: NewDemo): Promise<DemoVi
     await insertEvent(tx, id, 'status', { status });
     return took;
   });
-  if (charged) await submitRun({ ownerId: userId, demoId: id, url, description });
+  if (charged) await submitRun({ ownerId: userId, demoId: id, url, description, language });
   return getDemo(userId, id);
 }
 
@@ -141,37 +145,10 @@ export async function cancelDemo(userId: string, id: string): Promise<DemoView> 
   return getDemo(userId, id);
 }
 
-/** Delete a demo: cancel its run, remove its run folder and local video files, delete its rows. */
+/** Delete a demo: cancel its run, remove its files (run folder, local video, Storage objects), delete its rows. */
 export async function deleteDemo(userId: string, id: string): Promise<void> {
   const { demo, run, runId } = await requireDemo(db(), userId, id);
   if (!run || !FINAL.includes(run.status)) await cancelDemo(userId, id).catch(() => {});
-  const dirs = dataDirs();
-  await rm(safeJoin(dirs.runs, runId), { recursive: true, force: true });
-  for (const file of (run?.result as RunResult | null)?.files ?? []) {
-    if (!file.url.startsWith('file:')) continue;
-    const local = fileURLToPath(file.url);
-    const folder = path.dirname(local);
-    // localStore with perRun keeps each run in `<videos>/<name>/<runId>/`: remove that folder.
-    const inside = folder.startsWith(dirs.videos + path.sep);
-    if (inside && path.basename(folder) === runId) await rm(folder, { recursive: true, force: true });
-    else if (local.startsWith(dirs.videos + path.sep)) await rm(local, { force: true });
-  }
-  await removeStored(runId);
+  await removeRunFiles(runId, run?.result as RunResult | null);
   await demosDb.deleteDemo(db(), userId, demo.id);
-}
-
-/**
- * With Supabase configured, a run's files live in the bucket too: its run files under `runs/<runId>/`
- * (supabaseFiles) and its published video under `demos/<runId>/` (supabaseStorage's owner segment, as
- * showrunner.config.ts sets it). Both go; a failure is logged, the demo is deleted anyway.
- */
-async function removeStored(runId: string): Promise<void> {
-  const e = env();
-  if (!e.SUPABASE_URL || !e.SUPABASE_SERVICE_ROLE_KEY) return;
-  const connection = { url: e.SUPABASE_URL, serviceKey: e.SUPABASE_SERVICE_ROLE_KEY, bucket: e.SUPABASE_BUCKET };
-  for (const prefix of ['runs', 'demos']) {
-    await supabaseFiles({ ...connection, prefix })
-      .remove(runId)
-      .catch((err: Error) => console.warn(`[hosted] could not remove ${prefix}/${runId} from Storage: ${err.message}`));
-  }
 }

@@ -25,7 +25,7 @@ export async function continueAwaitingDemos(userId: string): Promise<number> {
         'awaiting_payment',
       ]);
       await insertEvent(tx, run.demoId, 'status', { status: 'created' });
-      return { ownerId: userId, demoId: run.demoId, url: run.url, description: run.description };
+      return { ownerId: userId, demoId: run.demoId, url: run.url, description: run.description, language: run.language };
     });
     if (next === 'none' || next === 'no-credit') return submitted;
     try {

@@ -23,6 +23,7 @@ const coded =
   };
 
 export const ensureUser = coded(demos.ensureUser);
+export const isDeletedUser = coded(demos.isDeletedUser);
 export const listDemos = coded(demos.listDemos);
 export const createDemo = coded(demos.createDemo);
 export const getDemo = coded(demos.getDemo);

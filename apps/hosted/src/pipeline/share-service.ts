@@ -46,8 +46,8 @@ export function linkExpired(url: string, now = Date.now()): boolean {
 
 /**
  * What `/share/<token>` shows, without signing in: the video's files (served under
- * `/api/share/<token>/files/<role>`), or why not — revoked, expired (its stored link lapsed or the
- * file is gone), missing (no such link, or the demo has no finished video).
+ * `/api/share/<token>/files/<role>`), or why not — revoked, expired (past its plan's retention, its
+ * stored link lapsed or the file is gone), missing (no such link, or the demo has no finished video).
  */
 export async function sharedVideo(token: string): Promise<SharedVideo> {
   if (typeof token !== 'string' || !SHARE_TOKEN.test(token)) return { state: 'missing' };
@@ -55,6 +55,7 @@ export async function sharedVideo(token: string): Promise<SharedVideo> {
   if (!found) return { state: 'missing' };
   const title = found.demo.title;
   if (found.share.revokedAt) return { state: 'revoked', title };
+  if (found.demo.expiredAt) return { state: 'expired', title }; // the retention job removed its files
   const files = found.run && videoFiles(found.run, `/api/share/${token}/files`);
   if (!files) return { state: 'missing', title };
   const video = (found.run!.result as RunResult).files.find((f) => f.role === 'video');

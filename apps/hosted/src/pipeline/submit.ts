@@ -11,6 +11,8 @@ export interface Submittable {
   demoId: string;
   url: string;
   description: string;
+  /** BCP 47 language of the narration (the demo's). */
+  language: string;
 }
 
 /**
@@ -19,11 +21,11 @@ export interface Submittable {
  * thrown. Called by createDemo and continueAwaitingDemos after their transaction commits.
  */
 export async function submitRun(run: Submittable): Promise<void> {
-  const { ownerId, demoId, url, description } = run;
+  const { ownerId, demoId, url, description, language } = run;
   try {
     await withinTime(
       'submit',
-      queue().submit({ request: { url, description } }, { runId: demoId, by: ownerId, trust: 'untrusted' }),
+      queue().submit({ request: { url, description, language } }, { runId: demoId, by: ownerId, trust: 'untrusted' }),
     );
   } catch (err) {
     void queue()

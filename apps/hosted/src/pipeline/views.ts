@@ -78,7 +78,7 @@ export function videoFiles(run: RunRow, base: string): VideoFiles | undefined {
 
 /** A dashboard row. */
 export function toSummary(demo: DemoRow, run: RunRow | null): DemoSummary {
-  const files = run && videoFiles(run, `/api/demos/${demo.id}/files`);
+  const files = run && !demo.expiredAt ? videoFiles(run, `/api/demos/${demo.id}/files`) : undefined;
   return {
     id: demo.id,
     title: demo.title,
@@ -89,6 +89,8 @@ export function toSummary(demo: DemoRow, run: RunRow | null): DemoSummary {
     progress: run ? overallProgress(run) : 0,
     durationMs: files ? files.durationMs : undefined,
     thumbnailUrl: files?.poster,
+    expiresAt: demo.expiresAt?.toISOString(),
+    expiredAt: demo.expiredAt?.toISOString(),
     createdAt: demo.createdAt.toISOString(),
   };
 }
@@ -131,7 +133,8 @@ export function toView(
     error: run?.errorCode ? { code: run.errorCode, message: run.errorMessage ?? '' } : undefined,
     steps: extra.steps,
     failure: pending,
-    files: run ? videoFiles(run, `/api/demos/${demo.id}/files`) : undefined,
+    // The retention job removed the files: the row stays, the player does not.
+    files: run && !demo.expiredAt ? videoFiles(run, `/api/demos/${demo.id}/files`) : undefined,
     shares: extra.shares.map(toShareLink),
     lastEventId: extra.lastEventId,
   };
