@@ -82,6 +82,14 @@ const Schema = z.object({
   LEMONSQUEEZY_VARIANT_TEAM: optional(z.string().regex(/^\d+$/, 'a numeric variant id')),
   /** The signing secret of the store's webhook (6 to 40 characters, as LemonSqueezy allows). */
   LEMONSQUEEZY_WEBHOOK_SECRET: optional(z.string().min(6).max(40)),
+  /** Time between two retention sweeps of the housekeeping job (expired videos, the free monthly grant). */
+  RETENTION_SWEEP_EVERY_MS: optional(
+    z.coerce
+      .number()
+      .int()
+      .min(100)
+      .max(7 * 24 * 3600 * 1000),
+  ).default(3_600_000),
   /** User ids allowed on /admin/queues. */
   ADMIN_USER_IDS: optional(list).default([]),
   NODE_ENV: optional(z.string()).default('development'),

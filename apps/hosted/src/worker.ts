@@ -1,5 +1,6 @@
 import type { LogEntry } from '@showrunner/core';
 import { startWorkers } from '@showrunner/queue';
+import { startHousekeeping } from './billing/housekeeping';
 import { closeDb, pool } from './db/client';
 import { redactDbUrl } from './db/migrate';
 import { dataDirs, env } from './env';
@@ -8,7 +9,8 @@ import { closeQueue, queue } from './pipeline/queue';
 import { statusHook } from './pipeline/status-hook';
 
 // `npm run worker -w apps/hosted`: @showrunner/queue workers with the hosted pipeline
-// (showrunner.config.ts) and the status hook that writes each run's progress to Postgres. Stops like
+// (showrunner.config.ts) and the status hook that writes each run's progress to Postgres, plus the
+// housekeeping queue's retention sweep (every RETENTION_SWEEP_EVERY_MS). Stops like
 // `showrunner worker`: the first SIGTERM/SIGINT takes no new jobs and lets the ones in hand finish (up
 // to WORKER_GRACE_SECONDS); a second signal, or the grace running out, hands them back to the queue.
 
@@ -45,6 +47,10 @@ async function main(): Promise<void> {
     );
     w.on('failed', (job, err) => job && print(`✖ ${job.data.runId} ${w.name}: ${err.message.split('\n')[0]}`));
   }
+  const housekeeping = await startHousekeeping({
+    onSweep: (r) =>
+      r.expired + r.granted && print(`housekeeping: ${r.expired} expired, ${r.granted} free grants, ${r.continued} continued`),
+  });
   const stages = workers.workers.map((w) => w.name).join(', ');
   print(
     `worker ready: ${stages} on ${q.keys.prefix} (runs in ${dataDirs().runs}; planner ${config.slots.parse.name}, voice ${config.slots.tts?.name})`,
@@ -63,6 +69,7 @@ async function main(): Promise<void> {
     process.once('SIGTERM', () => resolve());
   });
   await Promise.race([workers.close(), force.then(() => workers.close(true))]);
+  await housekeeping.close();
   await closeQueue();
   await closeDb();
   print('worker stopped');
