@@ -35,10 +35,17 @@ export function safeJoin(base: string, ...parts: string[]): string {
   });
 }
 
+/** Longest slug: code points (readable) and UTF-8 bytes (a run folder `<slug>-<time>-<hex>` stays far under 255). */
+const SLUG_CHARS = 60;
+const SLUG_BYTES = 180;
+
 /**
- * `My Demo: Sign-up!` → `my-demo-sign-up`; `注册新用户` stays `注册新用户`. Accents are dropped from
- * Latin letters (other scripts keep their marks), letters and digits of every script are kept, anything else becomes `-`. Names
- * output folders readably; never empty (`demo`).
+ * `My Demo: Sign-up!` → `my-demo-sign-up`; `产品演示：登录` → `产品演示-登录`. Accents are dropped from
+ * Latin letters (other scripts keep their marks); letters, marks and digits of every script are kept
+ * (NFC), anything else (separators, punctuation, control characters) becomes `-`. At most 60 characters
+ * and 180 UTF-8 bytes, cut between characters; starts with a letter or digit (a safe id); names that
+ * Windows reserves (`con`, `nul`, `com1` …) get `-demo`. Names output folders and run ids readably;
+ * never empty (`demo`).
  */
 export function slugify(text: string): string {
   const slug = text
@@ -46,7 +53,17 @@ export function slugify(text: string): string {
     .replace(/(\p{Script=Latin})\p{M}+/gu, '$1')
     .normalize('NFC')
     .toLowerCase()
+    .normalize('NFC')
     .replace(/[^\p{L}\p{M}\p{N}]+/gu, '-')
-    .replace(/^-+|-+$/g, '');
-  return [...slug].slice(0, 60).join('').replace(/-+$/, '') || 'demo';
+    .replace(/^[-\p{M}]+|-+$/gu, '');
+  let out = '';
+  let bytes = 0;
+  for (const c of [...slug].slice(0, SLUG_CHARS)) {
+    bytes += Buffer.byteLength(c);
+    if (bytes > SLUG_BYTES) break;
+    out += c;
+  }
+  out = out.replace(/-+$/, '');
+  if (/^(?:con|prn|aux|nul|com\d|lpt\d)$/.test(out)) return `${out}-demo`;
+  return out || 'demo';
 }
