@@ -69,12 +69,12 @@ describe('awaiting_payment', () => {
 });
 
 describe('refunds', () => {
-  it('gives the credit back once when a run is cancelled at review, never again', async () => {
+  it('gives the credit back once when a run is cancelled after approval but before recording, never again', async () => {
     const user = 'user_refund_cancel';
     await service.ensureUser(user);
     const demo = await service.createDemo(user, NEW);
     expect(await creditsOf(user)).toBe(2);
-    await t.sql("update runs set status = 'awaiting_review' where id = $1", [demo.id]);
+    await t.sql("update runs set status = 'approved', step_count = 2 where id = $1", [demo.id]);
     await service.cancelDemo(user, demo.id);
     expect(await creditsOf(user)).toBe(3);
     expect(await db().transaction((tx) => refundRun(tx, demo.runId))).toBe(false);
@@ -87,7 +87,12 @@ describe('refunds', () => {
     const parseFails = await service.createDemo(user, NEW);
     const mergeFails = await service.createDemo(user, NEW);
     expect(await creditsOf(user)).toBe(1);
+    // Approved (step_count set at confirm) and then recorded: the record stage's status event.
     await t.sql("update runs set status = 'running', stage = 'merge', step_count = 3 where id = $1", [mergeFails.id]);
+    await t.sql(
+      `insert into demo_events (demo_id, type, data) values ($1, 'status', '{"status":"running","stage":"record","stageStatus":"running"}')`,
+      [mergeFails.id],
+    );
     const spec = statusHook({ read: (runId) => queue().read(runId) }).hooks!.onStatusChange!;
     const hook = (event: unknown) => (typeof spec === 'function' ? spec : spec.handler)(event as never, {} as never);
     const error = { code: 'SR_PARSE_FAILED', message: 'The plan could not be made.' };

@@ -10,8 +10,9 @@ import { demos, runs, users } from './schema';
 export const MAX_AWAITING_PAYMENT = 3;
 
 /**
- * Give the run's credit back if it still holds one and its recording never began (step_count is
- * written by the status hook when the record stage starts): `update runs set charged = false … where
+ * Give the run's credit back if it still holds one and its recording never began (the status hook
+ * logs a `status` event with stage `record` when the record stage starts; a demo has one run):
+ * `update runs set charged = false … where
  * charged` and `credits + 1` for the owner, in ONE statement, so a second call (the worker's hook
  * after the page's cancel, a replayed failure) finds nothing to refund. Returns true when it refunded.
  * A tombstoned (deleted) user gets nothing back. Called by cancelDemo, the status hook on failed/cancelled and createDemo when the queue is down.
@@ -20,7 +21,11 @@ export async function refundRun(tx: Tx, runId: string): Promise<boolean> {
   const rows = await tx.execute(sql`
     with refunded as (
       update runs set charged = false, updated_at = now()
-      where id = ${runId} and charged and step_count is null
+      where id = ${runId} and charged
+        and not exists (
+          select 1 from demo_events e
+          where e.demo_id = runs.demo_id and e.type = 'status' and e.data->>'stage' = 'record'
+        )
       returning demo_id
     )
     update users u set credits = u.credits + (case when u.deleted_at is null then 1 else 0 end), updated_at = now()

@@ -27,7 +27,7 @@ const current = (active: Set<StageName>): StageName | undefined => (active.has('
  *   `status` (awaiting_review) and `steps` events;
  * - storage done → runs.result (the stored files, merge's duration and chapters), duration_ms; `status` done;
  *   the demo's expires_at from its owner's plan retention;
- * - failed / cancelled before the record stage began (step_count still null) → the run's credit refunded;
+ * - failed / cancelled before the record stage began (no `status` event of stage record) → the run's credit refunded;
  * - a step starts or ends → step_index, step_count; `step` event { phase, index, count, stepId, ... };
  * - a step failed / the run paused → runs.failure (with the screenshot's run path and the deadline);
  *   `failure` and `status` (paused) events; the run going on → failure cleared, `status` running;
