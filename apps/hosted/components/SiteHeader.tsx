@@ -4,7 +4,7 @@ import { currentUser } from '@/src/auth/current-user';
 import { authMode } from '@/src/auth/mode';
 import styles from './SiteHeader.module.css';
 
-/** The top bar of the signed-in side: brand, dashboard link, who is signed in, sign in/out. */
+/** The top bar of the signed-in side: brand, dashboard and billing links, who is signed in, sign in/out. */
 export async function SiteHeader() {
   const user = await currentUser();
   return (
@@ -21,6 +21,9 @@ export async function SiteHeader() {
             <>
               <Link href="/dashboard" className={styles.link}>
                 Dashboard
+              </Link>
+              <Link href="/billing" className={styles.link}>
+                Billing
               </Link>
               {user.name && (
                 <span className={styles.user} data-testid="user-name">
