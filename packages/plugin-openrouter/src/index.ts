@@ -49,12 +49,14 @@ export default function openrouter(options: OpenRouterOptions = {}): ParsePlugin
         schema: schema.schema,
         maxSteps: resolved.maxSteps,
         tag: fenceTag(),
+        language,
       });
       const rules = {
         startUrl: url,
         id: (i: number) => `s${i + 1}`,
         maxSteps: resolved.maxSteps,
         offSite: offSiteLinks(snapshot, url),
+        language,
       };
       const plan = await converse(
         await session(ctx, apiKey, schema),
@@ -91,6 +93,7 @@ export default function openrouter(options: OpenRouterOptions = {}): ParsePlugin
         id: (i: number) => `${base}.${i + 1}`,
         maxSteps: MAX_REPLACEMENT_STEPS,
         offSite: offSiteLinks(capped, site),
+        language: demo.language,
       };
       const file = `plan-step-${base.replace(/[^\w.-]/g, '_')}-invalid.txt`;
       return converse(await session(ctx, apiKey, schema), messages, (text) => checkSteps(text, rules), file);

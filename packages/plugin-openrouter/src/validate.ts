@@ -2,6 +2,7 @@ import { DemoSchema, formatIssues, type Step } from '@showrunner/core';
 import type * as z from 'zod';
 import { clean, cleanDeep } from './clean.js';
 import { PlanOut, type StepOut, StepsOut, toStepInput } from './format.js';
+import { scriptCheck } from './language.js';
 import { leavesSite } from './site.js';
 
 /** Longest narration accepted: two short spoken sentences fit well inside it. */
@@ -19,6 +20,8 @@ export interface CheckRules {
   maxSteps: number;
   /** Links on the page that lead off the site, by accessible name (see {@link offSiteLinks}). */
   offSite?: Map<string, string>;
+  /** The demo's language (BCP 47): narration and title must be in its script where that is cheap to check. */
+  language?: string;
 }
 
 /**
@@ -30,6 +33,8 @@ export function checkPlan(text: string, rules: CheckRules): Checked<{ title: str
   if (!parsed.ok) return parsed;
   const title = parsed.value.title.replace(/\s+/g, ' ').trim(); // one line: it names chapters and files
   const issues = title ? [] : ['title: the demo needs a title'];
+  const script = scriptCheck(rules.language);
+  if (title && script && !script.test(title)) issues.push(`title: ${script.issue}`);
   return finish(title, parsed.value.steps, rules, issues);
 }
 
@@ -49,9 +54,11 @@ function finish(
 ): Checked<{ title: string; steps: Step[] }> {
   if (steps.length === 0) issues.push('steps: plan at least one step');
   if (steps.length > rules.maxSteps) issues.push(`steps: ${steps.length} steps is too many; use at most ${rules.maxSteps}`);
+  const script = scriptCheck(rules.language);
   for (const [i, step] of steps.entries()) {
     const narration = step.narration.trim();
     if (!narration) issues.push(`steps[${i}].narration: every step needs a spoken line`);
+    else if (script && !script.test(narration)) issues.push(`steps[${i}].narration: ${script.issue}`);
     if (narration.length > MAX_NARRATION) {
       issues.push(`steps[${i}].narration: ${narration.length} characters is too long; use one or two short sentences`);
     }
