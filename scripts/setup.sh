@@ -8,6 +8,9 @@ need=()
 command -v ffmpeg >/dev/null 2>&1 || need+=(ffmpeg)
 command -v chromium >/dev/null 2>&1 || [ -x /usr/lib/chromium/chromium ] || need+=(chromium)
 fc-list 2>/dev/null | grep -qi 'DejaVu Sans' || need+=(fonts-dejavu-core)
+# Burned-in captions in Chinese, Japanese and Korean need a CJK font; Arabic and Hebrew need one with their letters.
+[ -n "$(fc-list :lang=zh-cn 2>/dev/null)" ] || need+=(fonts-noto-cjk)
+[ -n "$(fc-list :lang=ar 2>/dev/null)" ] || need+=(fonts-noto-core)
 # Postgres and Redis for the hosted app (`npm run hosted`) and its tests. Installing does not start them
 # where there is no systemd: `npm run hosted` says how, and .ci/run starts them.
 compgen -G '/usr/lib/postgresql/*/bin/postgres' >/dev/null || need+=(postgresql)

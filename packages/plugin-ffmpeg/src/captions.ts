@@ -1,4 +1,5 @@
 import type { WordTiming } from '@showrunner/core';
+import { balance, SENTENCE_END, sentences, spaceBetween, width, wrapLines } from './linebreak.js';
 import type { Shot } from './model.js';
 import { plainText, WJ } from './text.js';
 import type { Timeline } from './timeline.js';
@@ -12,15 +13,18 @@ export interface Cue {
   stepId: string;
 }
 
-const LINE_CHARS = 42;
-const CUE_CHARS = 2 * LINE_CHARS;
+/** Columns per caption line (a CJK character is two): 42 Latin characters or 21 Chinese ones. */
+const LINE_WIDTH = 42;
+const CUE_WIDTH = 2 * LINE_WIDTH;
 /** A cue stays this long after its last word, unless the next one starts. */
 const LINGER_MS = 250;
 
 /**
- * Captions from the narration: each line is split at sentence ends and at two 42-character lines,
- * timed by the voice's word timings when it gave them, else spread over the clip's measured speech
- * span by character count. Called once per merge, after the timeline is planned.
+ * Captions from the narration: each line is split at sentence ends and into cues of two lines of
+ * at most 42 columns (see linebreak.ts: spaces in Latin and Arabic, any character in Chinese and
+ * Japanese, preferring punctuation), timed by the voice's word timings when it gave them, else
+ * spread over the clip's measured speech span by length. Called once per merge, after the
+ * timeline is planned.
  */
 export function buildCues(shots: Shot[], timeline: Timeline): Cue[] {
   const cues: Cue[] = [];
@@ -29,7 +33,7 @@ export function buildCues(shots: Shot[], timeline: Timeline): Cue[] {
     const said = plainText(clip.text);
     if (!said || clip.levels.offsetMs <= clip.levels.onsetMs) continue;
     const at = timeline.clipStartMs[k]!;
-    const timed = clip.words?.length ? fromWords(clip.words) : fromText(said, clip.levels.onsetMs, clip.levels.offsetMs);
+    const timed = clip.words?.length ? fromWords(clip.words, said) : fromText(said, clip.levels.onsetMs, clip.levels.offsetMs);
     for (const c of timed)
       cues.push({ startMs: at + c.startMs, endMs: at + c.endMs + LINGER_MS, text: wrap(c.text), stepId: shot.id });
   }
@@ -48,15 +52,23 @@ interface Timed {
   endMs: number;
 }
 
-/** Group words into cues: a new cue after a sentence end or when the next word would overflow. */
-function fromWords(words: WordTiming[]): Timed[] {
+/**
+ * Group words into cues: a new cue after a sentence end or when the next word would overflow.
+ * Words are joined as they are spaced in `said` (Chinese words, one character each, join without
+ * a space); a word not found there joins with a space, or without one after CJK.
+ */
+function fromWords(words: WordTiming[], said: string): Timed[] {
   const out: Timed[] = [];
   let current: Timed | undefined;
+  let cursor = 0;
   for (const w of words) {
     const text = plainText(w.text);
     if (!text) continue;
-    const joined = current ? joinWord(current.text, text) : text;
-    if (current && joined.length <= CUE_CHARS && !/[.!?]$/.test(current.text)) {
+    const found = said.indexOf(text, cursor);
+    const spaced = found >= 0 ? /\s/.test(said.slice(cursor, found)) : spaceBetween(current?.text ?? '', text);
+    if (found >= 0) cursor = found + text.length;
+    const joined = current ? (spaced ? `${current.text} ${text}` : current.text + text) : text;
+    if (current && width(joined) <= CUE_WIDTH && !SENTENCE_END.test(current.text)) {
       current.text = joined;
       current.endMs = Math.max(current.endMs, w.endMs);
     } else {
@@ -67,62 +79,21 @@ function fromWords(words: WordTiming[]): Timed[] {
   return out;
 }
 
-/** Punctuation tokens attach to the previous word. */
-const joinWord = (text: string, word: string) => (/^[,.;:!?)»”’]/.test(word) ? text + word : `${text} ${word}`);
-
-/** Split text into cue-sized chunks and spread them over [onset, offset] by length. */
+/** Split text into cue-sized chunks and spread them over [onset, offset] by width. */
 function fromText(text: string, onsetMs: number, offsetMs: number): Timed[] {
-  const chunks = chunk(text);
-  const total = chunks.reduce((s, c) => s + c.length, 0);
+  const chunks = sentences(text).flatMap((sentence) => balance(sentence, CUE_WIDTH));
+  const total = chunks.reduce((s, c) => s + width(c), 0);
   const span = offsetMs - onsetMs;
   let at = onsetMs;
   return chunks.map((c) => {
     const startMs = at;
-    at += (span * c.length) / total;
+    at += (span * width(c)) / total;
     return { text: c, startMs, endMs: at };
   });
 }
 
-/** Sentences, each cut into balanced cue-sized parts, preferring to cut after a comma. */
-function chunk(text: string): string[] {
-  return text.split(/(?<=[.!?])\s+/).flatMap((sentence) => balance(sentence.split(' ')));
-}
-
-/**
- * Minimum-raggedness split of words into parts of at most CUE_CHARS (dynamic programming, as in
- * text justification): parts come out even, and a cut after `,` `;` `:` is preferred.
- */
-function balance(words: string[]): string[] {
-  const n = words.length;
-  const best = new Array<number>(n + 1).fill(Infinity);
-  const cut = new Array<number>(n + 1).fill(0);
-  best[0] = 0;
-  for (let j = 1; j <= n; j++) {
-    for (let i = j - 1; i >= 0; i--) {
-      const len = words.slice(i, j).join(' ').length;
-      if (len > CUE_CHARS && j - i > 1) break;
-      const cost = best[i]! + (CUE_CHARS - len) ** 2 - (j < n && /[,;:]$/.test(words[j - 1]!) ? 600 : 0);
-      if (cost < best[j]!) {
-        best[j] = cost;
-        cut[j] = i;
-      }
-    }
-  }
-  const parts: string[] = [];
-  for (let j = n; j > 0; j = cut[j]!) parts.unshift(words.slice(cut[j]!, j).join(' '));
-  return parts;
-}
-
-/** Break a cue into two balanced lines when it is longer than one. */
-export function wrap(text: string): string {
-  if (text.length <= LINE_CHARS) return text;
-  const middle = text.length / 2;
-  let best = -1;
-  for (let i = 0; i < text.length; i++) {
-    if (text[i] === ' ' && (best < 0 || Math.abs(i - middle) < Math.abs(best - middle))) best = i;
-  }
-  return best < 0 ? text : `${text.slice(0, best)}\n${text.slice(best + 1)}`;
-}
+/** Break a cue into two balanced lines when it is wider than one (never inside a Latin word). */
+export const wrap = (text: string): string => wrapLines(text, LINE_WIDTH);
 
 const stamp = (ms: number, sep: '.' | ',') => {
   const t = Math.max(0, Math.round(ms));
@@ -135,12 +106,14 @@ const stamp = (ms: number, sep: '.' | ',') => {
 
 /**
  * WebVTT for web players, beside the mp4. Cue text is plain (no blank line can end a cue early) and
- * `&`, `<`, `>` are entities, so tags and `-->` in a narration are shown as typed.
+ * `&`, `<`, `>` are entities, so tags and `-->` in a narration are shown as typed. The header names
+ * the narration's language (BCP 47) the way YouTube's files do (`Language: zh`); parsers skip it.
  */
-export function toVtt(cues: Cue[]): string {
+export function toVtt(cues: Cue[], language?: string): string {
   const entities = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
   const body = cues.map((c, i) => `${i + 1}\n${stamp(c.startMs, '.')} --> ${stamp(c.endMs, '.')}\n${entities(c.text)}\n`);
-  return `WEBVTT\n\n${body.join('\n')}`;
+  const header = language && /^[A-Za-z0-9-]+$/.test(language) ? `WEBVTT\nLanguage: ${language}\n\n` : 'WEBVTT\n\n';
+  return `${header}${body.join('\n')}`;
 }
 
 /**

@@ -5,6 +5,7 @@ import type { MergeModel } from './model.js';
 import type { ResolvedOptions, WebmOptions } from './options.js';
 import type { Timeline } from './timeline.js';
 import { burnStyle, mainVideoFilters } from './video.js';
+import { type WatermarkPlan, watermarkFilter } from './watermark.js';
 import type { ZoomSpan } from './zoom.js';
 
 /** Files the encode reads besides frames and clips, all written beforehand by the merge. */
@@ -31,6 +32,11 @@ export interface EncodePlan {
   intro?: string[];
   outro?: string[];
   webm?: WebmOptions;
+  /** Family for burned-in captions (captionFont); DejaVu Sans when undefined. */
+  captionFont?: string;
+  /** ISO 639-2 code of the audio and caption tracks. */
+  language: string;
+  watermark?: WatermarkPlan;
 }
 
 /**
@@ -79,9 +85,17 @@ export function encodeArgs(
   }
   if (burn) {
     chains.push(
-      chain([video], [filter('subtitles', { filename: files.ass, force_style: burnStyle(options.captionSize) })], ['burned']),
+      chain(
+        [video],
+        [filter('subtitles', { filename: files.ass, force_style: burnStyle(options.captionSize, plan.captionFont) })],
+        ['burned'],
+      ),
     );
     video = 'burned';
+  }
+  if (plan.watermark) {
+    chains.push(chain([video], [watermarkFilter(plan.watermark)], ['marked']));
+    video = 'marked';
   }
   chains.push(...audio.chains);
   let audioLabel = audio.label;
@@ -104,8 +118,8 @@ export function encodeArgs(
     ...['-colorspace', 'bt709', '-color_primaries', 'bt709', '-color_trc', 'bt709', '-color_range', 'tv'],
     ...['-c:a', 'aac', '-aac_coder', options.aacCoder, '-b:a', `${options.audioBitrate}k`],
     ...['-ar', String(SAMPLE_RATE), '-ac', String(options.audioChannels)],
-    ...(subsInput !== undefined ? ['-c:s', 'mov_text', '-metadata:s:s:0', `language=${options.language}`] : []),
-    ...['-metadata:s:a:0', `language=${options.language}`],
+    ...(subsInput !== undefined ? ['-c:s', 'mov_text', '-metadata:s:s:0', `language=${plan.language}`] : []),
+    ...['-metadata:s:a:0', `language=${plan.language}`],
     ...['-movflags', '+faststart', '-f', 'mp4', files.mp4],
   ];
   const webm =

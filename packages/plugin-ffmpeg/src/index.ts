@@ -26,5 +26,6 @@ export default function ffmpeg(options: FfmpegOptions = {}): MergePlugin {
 export type { Chapter } from './chapters.js';
 export { type LocatedFfmpeg, type LocateSources, locateFfmpeg } from './ffmpeg/locate.js';
 export { type Capabilities, probe } from './ffmpeg/probe.js';
+export { iso639_2 } from './language.js';
 export type { FfmpegMergeOutput } from './merge.js';
-export { type FfmpegOptions, FfmpegOptionsSchema, type ResolvedOptions } from './options.js';
+export { type FfmpegOptions, FfmpegOptionsSchema, type ResolvedOptions, type WatermarkOptions } from './options.js';

@@ -2,7 +2,7 @@ import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type MergeInput, type MergeOutput, type OutputFile, ShowrunnerError, type StageContext } from '@showrunner/core';
 import { toAss } from './burn.js';
-import { buildCues, toSrt, toVtt } from './captions.js';
+import { buildCues, type Cue, toSrt, toVtt } from './captions.js';
 import { cardFilters, findFont, introText, outroText } from './cards.js';
 import { buildChapters, type Chapter, toFfmetadata } from './chapters.js';
 import { encodeArgs } from './encode.js';
@@ -12,10 +12,12 @@ import { type Capabilities, probe, requireFeatures } from './ffmpeg/probe.js';
 import { runFfmpeg, tail } from './ffmpeg/spawn.js';
 import { mp4Problem } from './ffmpeg/verify.js';
 import { readInput } from './input.js';
+import { captionFont, fontLanguage, iso639_2 } from './language.js';
 import type { MergeModel } from './model.js';
 import { enabled, PLUGIN_NAME, type ResolvedOptions, schemas } from './options.js';
 import { planTimeline } from './timeline.js';
 import { concatScript } from './video.js';
+import { writeWatermarkText } from './watermark.js';
 import { planZoom } from './zoom.js';
 
 /** merge/output.json of this plugin: the core contract plus the chapters it wrote. */
@@ -46,6 +48,8 @@ export async function merge(input: MergeInput, ctx: StageContext, options: Resol
   const zoom = enabled(options.zoom, schemas.zoom);
   const gif = enabled(options.gif, schemas.gif);
   const webm = enabled(options.webm, schemas.webm);
+  const watermark = enabled(options.watermark, schemas.watermark);
+  const language = input.demo.language;
   const size = outputSize(model, options.size);
   const timeline = planTimeline(model, {
     fps: options.fps,
@@ -60,7 +64,7 @@ export async function merge(input: MergeInput, ctx: StageContext, options: Resol
   await mkdir(work, { recursive: true });
   const out = (name: string) => path.join(ctx.dir, name);
   const cues = buildCues(model.shots, timeline);
-  await writeFile(out('captions.vtt'), toVtt(cues));
+  await writeFile(out('captions.vtt'), toVtt(cues, language));
   await writeFile(out('captions.srt'), toSrt(cues));
   const ass = path.join(work, 'captions.ass');
   await writeFile(ass, toAss(cues));
@@ -92,6 +96,14 @@ export async function merge(input: MergeInput, ctx: StageContext, options: Resol
       intro: intro && (await cardFilters(introText(intro, model.title, model.url), card('intro', timeline.introFrames), colors)),
       outro: outro && (await cardFilters(outroText(outro, model.url), card('outro', timeline.outroFrames), colors)),
       webm,
+      language: options.language ?? iso639_2(language),
+      captionFont: burns(options) && cues.length ? await pickCaptionFont(language, cues, ctx) : undefined,
+      watermark: watermark && {
+        watermark,
+        size,
+        textFile: await writeWatermarkText(watermark, work),
+        font: await markFont(watermark.text, font),
+      },
     },
     files,
   );
@@ -191,6 +203,38 @@ async function inlineOrScript(args: string[], work: string): Promise<void> {
   args.splice(i, 2, '-filter_complex_script', file);
 }
 
+const burns = (options: ResolvedOptions) => options.captions === 'burn' || options.captions === 'both';
+
+/**
+ * The family for burned-in captions with glyphs for the narration (captionFont). Without one the
+ * captions would show boxes, so the merge warns, naming the language and the package to install.
+ */
+async function pickCaptionFont(language: string | undefined, cues: Cue[], ctx: StageContext): Promise<string | undefined> {
+  const lang = fontLanguage(language, cues.map((c) => c.text).join(' '));
+  const found = await captionFont(lang);
+  if (found.family !== undefined) {
+    ctx.log.debug(`burned-in captions in ${found.family} (fonts for language "${lang}")`);
+    return found.family;
+  }
+  ctx.log.warn(
+    `Burned-in captions may show boxes instead of text: ${found.problem}. ` +
+      `Install a font for it (Debian/Ubuntu: fonts-noto-cjk for Chinese, Japanese and Korean, fonts-noto-core for the rest; scripts/setup.sh does).`,
+  );
+  return undefined;
+}
+
+/**
+ * The watermark's font: the cards' font file (DejaVu Sans Bold), or for Chinese, Japanese or Korean
+ * text the fontconfig family with its glyphs. (drawtext in ffmpeg 5.1 neither shapes nor reorders
+ * Arabic; the mark is meant for a short Latin brand line.)
+ */
+async function markFont(text: string, file: string | undefined): Promise<{ file?: string; family?: string }> {
+  const lang = fontLanguage(undefined, text);
+  if (lang === 'en') return { file };
+  const found = await captionFont(lang);
+  return found.family !== undefined ? { family: found.family } : { file };
+}
+
 /** Output size: the viewport (default), the frame size, or explicit; always even for 4:2:0. */
 function outputSize(model: MergeModel, size: ResolvedOptions['size']): { width: number; height: number } {
   const pick = size === 'viewport' ? model.viewport : size === 'frames' ? model.frameSize : size;
@@ -219,8 +263,8 @@ function checkFeatures(caps: Capabilities, options: ResolvedOptions): void {
   });
   if (options.captions === 'soft' || options.captions === 'both')
     requireFeatures(caps, 'soft captions', { encoders: ['mov_text'] });
-  if (options.captions === 'burn' || options.captions === 'both')
-    requireFeatures(caps, 'burned-in captions', { filters: ['subtitles'] });
+  if (burns(options)) requireFeatures(caps, 'burned-in captions', { filters: ['subtitles'] });
+  if (options.watermark) requireFeatures(caps, 'the watermark', { filters: ['drawtext'] });
   if (options.zoom) requireFeatures(caps, 'zoom', { filters: ['zoompan'] });
   if (options.intro || options.outro) requireFeatures(caps, 'title cards', { filters: ['color', 'drawtext', 'fade'] });
   if (options.gif) requireFeatures(caps, 'gif', { filters: ['palettegen', 'paletteuse'], encoders: ['gif'] });

@@ -19,6 +19,13 @@ const ZoomSchema = z.strictObject({
   rampMs: z.number().int().min(100).max(3000).default(700).describe('Length of the ease in and of the ease out.'),
 });
 
+/** A small corner mark over the whole video (cards included), e.g. on free-plan videos. */
+const WatermarkSchema = z.strictObject({
+  text: z.string().min(1).max(60).default('Made with Showrunner').describe('One line of text.'),
+  position: z.enum(['top-left', 'top-right', 'bottom-left', 'bottom-right']).default('bottom-right'),
+  opacity: z.number().min(0.1).max(1).default(0.7).describe('Of the text; its dark backing is half as opaque.'),
+});
+
 const GifSchema = z.strictObject({
   width: z.number().int().min(64).max(1920).default(640),
   fps: z.number().int().min(1).max(30).default(10),
@@ -56,10 +63,12 @@ export const FfmpegOptionsSchema = z.strictObject({
   language: z
     .string()
     .regex(/^[a-z]{3}$/, 'an ISO 639-2 code such as "eng"')
-    .default('eng'),
+    .optional()
+    .describe("Audio and caption track language; default: the demo's language as ISO 639-2 (eng when it has none)."),
   zoom: z.union([z.boolean(), ZoomSchema]).default(false),
   intro: z.union([z.boolean(), CardSchema]).default(false),
   outro: z.union([z.boolean(), CardSchema]).default(false),
+  watermark: z.union([z.boolean(), WatermarkSchema]).default(false),
   brandColor: HexColor.default('#111827'),
   textColor: HexColor.default('#ffffff'),
   font: z.string().min(1).optional().describe('TrueType/OpenType file for title cards; default DejaVu Sans or fontconfig.'),
@@ -76,6 +85,9 @@ export type ResolvedOptions = z.output<typeof FfmpegOptionsSchema>;
 export type CardOptions = z.output<typeof CardSchema>;
 export type ZoomOptions = z.output<typeof ZoomSchema>;
 export type GifOptions = z.output<typeof GifSchema>;
+/** The `watermark` option as written (`true` for the defaults); the hosted app sets it on free-plan videos. */
+export type WatermarkOptions = z.input<typeof WatermarkSchema>;
+export type ResolvedWatermark = z.output<typeof WatermarkSchema>;
 export type WebmOptions = z.output<typeof WebmSchema>;
 
 /**
@@ -92,4 +104,4 @@ export function enabled<T>(value: boolean | T, schema: { parse(v: unknown): T })
   return value === true ? schema.parse({}) : value;
 }
 
-export const schemas = { card: CardSchema, zoom: ZoomSchema, gif: GifSchema, webm: WebmSchema };
+export const schemas = { card: CardSchema, zoom: ZoomSchema, gif: GifSchema, webm: WebmSchema, watermark: WatermarkSchema };

@@ -83,11 +83,14 @@ export function mainVideoFilters(
   return filters;
 }
 
-/** libass style for burned-in captions; sizes are in its 288-line script units, so they scale with the video. */
-export function burnStyle(captionSize: number): string {
+/**
+ * libass style for burned-in captions; sizes are in its 288-line script units, so they scale with the
+ * video. `font` is a fontconfig family with glyphs for the narration's language (captionFont).
+ */
+export function burnStyle(captionSize: number, font = 'DejaVu Sans'): string {
   const unit = 288 / 720; // captionSize is px at 720p
   const style = {
-    FontName: 'DejaVu Sans',
+    FontName: font,
     FontSize: (captionSize * unit).toFixed(1),
     PrimaryColour: '&H00FFFFFF',
     OutlineColour: '&H99000000',
@@ -97,6 +100,7 @@ export function burnStyle(captionSize: number): string {
     Shadow: '0',
     MarginV: Math.round(captionSize * unit * 1.1).toString(),
     Alignment: '2',
+    Encoding: '-1', // base direction from the text: right to left for Arabic and Hebrew
   };
   return Object.entries(style)
     .map(([k, v]) => `${k}=${v}`)
