@@ -84,6 +84,17 @@ async function tried(kind: string, body: string, signature: string | null | unde
   tally.set(kind, { tried: row.tried + 1, changed: row.changed + (changed ? 1 : 0) });
   return res;
 }
+/** Deliver an event older than the stored state: 200 `stale`, users and subscriptions unchanged (counted). */
+async function stale(body: string) {
+  const state = async () => JSON.stringify((JSON.parse(await snapshot()) as unknown[]).slice(0, 2));
+  const before = await state();
+  expect((await deliver(body)).body.outcome).toBe('stale');
+  const row = tally.get('out of order: older than the stored state (`updated_at`)') ?? { tried: 0, changed: 0 };
+  tally.set('out of order: older than the stored state (`updated_at`)', {
+    tried: row.tried + 1,
+    changed: row.changed + ((await state()) === before ? 0 : 1),
+  });
+}
 function tallyTable(): string {
   const lines = ['| delivery | tried | changed state |', '| --- | --- | --- |'];
   for (const [kind, { tried: n, changed }] of tally) lines.push(`| ${kind} | ${n} | ${changed} |`);
@@ -101,26 +112,48 @@ const created = (
 describe('signature', () => {
   it('answers 401 and changes nothing for every forged delivery', async () => {
     await service.ensureUser('user_sig');
-    const body = created('1001', 'user_sig', T(0));
-    const good = signLemonSqueezy(body, SECRET);
-    const flipped = body.replace('"active"', '"activf"');
-    const forged: [string, string, string | null][] = [
-      ['forged: no X-Signature', body, null],
-      ['forged: empty X-Signature', body, ''],
-      ['forged: signed with a wrong secret', body, signLemonSqueezy(body, 'not-the-secret')],
-      ['forged: one byte of the body changed', flipped, good],
-      ['forged: one extra space in the body', `${body} `, good],
-      ['forged: random 64 hex digits', body, 'ab'.repeat(32)],
-      ['forged: signature truncated', body, good.slice(0, 63)],
-      ['forged: signature with a character appended', body, `${good}0`],
-      ['forged: valid hex then garbage', body, `${good.slice(0, 62)}zz`],
-      ['forged: signature of another body', body, signLemonSqueezy(created('1001', 'user_sig', T(1)), SECRET)],
-      ['forged: base64 instead of hex', body, Buffer.from(good, 'hex').toString('base64')],
+    // Every kind of forgery against each kind of event the route applies.
+    const events = [
+      created('1001', 'user_sig', T(0)),
+      subscriptionEvent('subscription_expired', {
+        id: '1001',
+        userId: 'user_sig',
+        variantId: PRO,
+        status: 'expired',
+        updatedAt: T(5),
+        renewsAt: R1,
+      }),
+      paymentEvent('subscription_payment_success', {
+        invoiceId: '1',
+        subscriptionId: '1001',
+        userId: 'user_sig',
+        status: 'paid',
+        updatedAt: T(6),
+      }),
+      orderRefundedEvent({ orderId: '1001', userId: 'user_sig', variantId: PRO, refundedAt: T(7) }),
     ];
-    for (const [kind, b, sig] of forged) {
-      const res = await tried(kind, b, sig, 401);
-      expect(res.body).toMatchObject({ error: { code: 'SR_UNAUTHORIZED' } });
+    for (const body of events) {
+      const good = signLemonSqueezy(body, SECRET);
+      const flipped = body.replace('"user_sig"', '"user_sih"');
+      const forged: [string, string, string | null][] = [
+        ['forged: no `X-Signature`', body, null],
+        ['forged: empty `X-Signature`', body, ''],
+        ['forged: signed with a wrong secret', body, signLemonSqueezy(body, 'not-the-secret')],
+        ['forged: one byte of the body changed (signature of the original)', flipped, good],
+        ['forged: one extra space after the body', `${body} `, good],
+        ['forged: random 64 hex digits', body, 'ab'.repeat(32)],
+        ['forged: signature truncated to 63 digits', body, good.slice(0, 63)],
+        ['forged: signature with a digit appended', body, `${good}0`],
+        ['forged: 62 right hex digits then `zz`', body, `${good.slice(0, 62)}zz`],
+        ['forged: the signature of another body', body, signLemonSqueezy(created('1001', 'user_sig', T(1)), SECRET)],
+        ['forged: the right digest in base64 instead of hex', body, Buffer.from(good, 'hex').toString('base64')],
+      ];
+      for (const [kind, b, sig] of forged) {
+        const res = await tried(kind, b, sig, 401);
+        expect(res.body).toMatchObject({ error: { code: 'SR_UNAUTHORIZED' } });
+      }
     }
+    const body = events[0]!;
     expect(await t.sql('select * from webhook_events')).toEqual([]);
     expect(await userRow('user_sig')).toMatchObject({ plan: 'free', credits: 3 });
     // The same body, rightly signed, applies.
@@ -168,7 +201,16 @@ describe('replays', () => {
       expect((await deliver(body)).status).toBe(200);
       await t.sql('update users set credits = 7 where id = $1', ['user_rep']); // some used
       for (let i = 0; i < 3; i++)
-        expect((await tried('replayed: the same body again', body, undefined, 200)).body.outcome).toBe('duplicate');
+        expect(
+          (
+            await tried(
+              'replayed: the same body again (created, payment success, updated, cancelled; 3 each)',
+              body,
+              undefined,
+              200,
+            )
+          ).body.outcome,
+        ).toBe('duplicate');
     }
     const before = await snapshot();
     const results = await Promise.all(Array.from({ length: 10 }, () => deliver(bodies[2]!).then((r) => r.body.outcome)));
@@ -220,7 +262,7 @@ describe('out of order', () => {
       endsAt: T(120),
     });
     expect((await deliver(expired)).body.outcome).toBe('applied');
-    expect((await deliver(created('3001', 'user_ooo', T(0)))).body.outcome).toBe('stale');
+    await stale(created('3001', 'user_ooo', T(0)));
     const cancelled = subscriptionEvent('subscription_cancelled', {
       id: '3001',
       userId: 'user_ooo',
@@ -230,7 +272,7 @@ describe('out of order', () => {
       renewsAt: R1,
       endsAt: R1,
     });
-    expect((await deliver(cancelled)).body.outcome).toBe('stale');
+    await stale(cancelled);
     expect(await userRow('user_ooo')).toEqual({ ...fresh, plan: 'free', credits: 3 });
     expect(await subRow('3001')).toMatchObject({ status: 'expired' });
   });
@@ -265,7 +307,7 @@ describe('out of order', () => {
     expect((await deliver(renewed)).body.outcome).toBe('applied');
     expect(await userRow('user_pay')).toMatchObject({ credits: 30, credits_period: `sub:3101:${new Date(R2).toISOString()}` });
     await t.sql('update users set credits = 9 where id = $1', ['user_pay']);
-    expect((await deliver(pay('6002', 'subscription_payment_success', T(599)))).body.outcome).toBe('stale');
+    await stale(pay('6002', 'subscription_payment_success', T(599)));
     expect((await deliver(pay('6002', 'subscription_payment_success', T(601)))).body.outcome).toBe('unchanged');
     expect(await userRow('user_pay')).toMatchObject({ plan: 'pro', credits: 9 });
   });
@@ -275,7 +317,7 @@ describe('out of order', () => {
     expect((await deliver(created('3201', 'user_due', T(0)))).body.outcome).toBe('applied');
     const invoice = (name: string, at: string, status: string) =>
       paymentEvent(name, { invoiceId: '6101', subscriptionId: '3201', status, updatedAt: at });
-    expect((await deliver(invoice('subscription_payment_failed', T(-5), 'pending'))).body.outcome).toBe('stale');
+    await stale(invoice('subscription_payment_failed', T(-5), 'pending'));
     expect((await deliver(invoice('subscription_payment_failed', T(10), 'pending'))).body.outcome).toBe('applied');
     expect(await billingOverview('user_due')).toMatchObject({ status: 'past_due', plan: { id: 'pro' } });
     expect((await deliver(invoice('subscription_payment_recovered', T(20), 'paid'))).body.outcome).toBe('applied');
@@ -344,7 +386,7 @@ describe('effects', () => {
       updatedAt: T(20),
       renewsAt: R1,
     });
-    expect((await deliver(late)).body.outcome).toBe('stale');
+    await stale(late);
     const partial = orderRefundedEvent({
       orderId: '4202',
       userId: 'user_ref',
