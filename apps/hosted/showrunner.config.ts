@@ -1,11 +1,11 @@
 import { defineConfig, localStore, UNTRUSTED_DECISION_TIMEOUT_MS } from '@showrunner/core';
 import espeak from '@showrunner/plugin-espeak';
-import ffmpeg from '@showrunner/plugin-ffmpeg';
 import kokoro, { kokoroWeightsAvailable } from '@showrunner/plugin-kokoro';
 import openrouter from '@showrunner/plugin-openrouter';
 import playwright from '@showrunner/plugin-playwright';
 import { supabaseFiles, supabaseStorage } from '@showrunner/plugin-supabase';
 import { dataDirs, env } from './src/env';
+import { planMerge } from './src/pipeline/plan-merge';
 
 // The hosted pipeline: what every worker (`npm run worker`) records with, and what the web app plans
 // a single card with. Demos come from strangers, so every untrusted-input guard is on: http(s) URLs
@@ -15,6 +15,7 @@ import { dataDirs, env } from './src/env';
 //   planner   a language model when OPENROUTER_API_KEY is set (OPENROUTER_BASE_URL/OPENROUTER_MODEL
 //             point it at any OpenAI-compatible server), else the offline script parser;
 //   voice     Kokoro when its weights are already on this machine (never downloaded here), else eSpeak NG;
+//   merge     plugin-ffmpeg under the run owner's plan: the watermark on free videos, maxVideoSeconds enforced;
 //   videos    Supabase Storage (and run files through it, for workers on several machines) when
 //             SUPABASE_URL and SUPABASE_SERVICE_ROLE_KEY are set, else HOSTED_DATA_DIR/videos, one folder per run.
 export default defineConfig(async () => {
@@ -35,7 +36,7 @@ export default defineConfig(async () => {
     parse: planner,
     tts: (await kokoroWeightsAvailable()) ? kokoro({ allowDownload: false }) : espeak(),
     record: playwright({ headless: true }),
-    merge: ffmpeg(),
+    merge: planMerge(),
     storage: supabase
       ? supabaseStorage({ ...credentials, bucket: e.SUPABASE_BUCKET, owner: 'demos' })
       : localStore({ dir: dirs.videos, perRun: true }),

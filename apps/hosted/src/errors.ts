@@ -7,6 +7,8 @@ export const ERROR_STATUS = {
   SR_INVALID_STEP: 422,
   SR_CONFLICT: 409,
   SR_QUOTA_EXCEEDED: 402,
+  /** Over a limit of the owner's plan (video length): names the limit and the plan. */
+  SR_PLAN_LIMIT: 402,
   SR_UNAVAILABLE: 503,
   SR_INTERNAL: 500,
 } as const;

@@ -1,7 +1,7 @@
 import { and, eq, gt, isNull, sql } from 'drizzle-orm';
 import { freePeriod } from '../billing/credits';
 import type { Tx } from './client';
-import { users } from './schema';
+import { demos, runs, users } from './schema';
 
 /**
  * Insert the signed-in user on their first request; later calls only fill in an email or name that
@@ -45,4 +45,21 @@ export async function takeCredit(tx: Tx, userId: string): Promise<number | undef
 export async function creditsOf(tx: Tx, userId: string): Promise<number> {
   const [row] = await tx.select({ credits: users.credits }).from(users).where(eq(users.id, userId));
   return row?.credits ?? 0;
+}
+
+/** The plan id of a user (undefined for a user not seen). */
+export async function planIdOf(tx: Tx, userId: string): Promise<string | undefined> {
+  const [row] = await tx.select({ plan: users.plan }).from(users).where(eq(users.id, userId));
+  return row?.plan;
+}
+
+/** The plan id of a run's owner (runs → demos → users), or undefined for a run not in the database. */
+export async function planOfRun(tx: Tx, runId: string): Promise<string | undefined> {
+  const [row] = await tx
+    .select({ plan: users.plan })
+    .from(runs)
+    .innerJoin(demos, eq(demos.id, runs.demoId))
+    .innerJoin(users, eq(users.id, demos.ownerId))
+    .where(eq(runs.id, runId));
+  return row?.plan;
 }

@@ -1,7 +1,10 @@
 import { DemoSchema, LIMITS, parseDemo, planStep, type Step, StepInputSchema } from '@showrunner/core';
+import { checkNarrationLength } from '../billing/limits';
+import { planOf } from '../billing/plans';
 import { db } from '../db/client';
 import * as demosDb from '../db/demos';
 import { insertEvent } from '../db/events';
+import { planIdOf } from '../db/users';
 import { HostedError } from '../errors';
 import { conflict, fromCore, requireDemo } from './common';
 import { hostedConfig } from './config';
@@ -100,7 +103,8 @@ export async function replanStep(userId: string, id: string, index: number, sent
 }
 
 /**
- * Approve the saved cards: checked as a demo (SR_INVALID_STEP naming the step), the run marked
+ * Approve the saved cards: checked as a demo (SR_INVALID_STEP naming the step) and against the
+ * owner's plan (SR_PLAN_LIMIT when the narration alone is over its video length), the run marked
  * approved, then `queue.approve` enqueues the recording. If the queue refuses, the run goes back to
  * review and the error is thrown.
  */
@@ -109,6 +113,7 @@ export async function confirm(userId: string, id: string): Promise<DemoView> {
     const found = await requireDemo(tx, userId, id, true);
     if (found.run?.status !== 'awaiting_review') throw conflict('confirm', found.run?.status);
     const saved = checkCards(found.demo.url, await demosDb.readSteps(tx, userId, found.demo.id));
+    checkNarrationLength(planOf(await planIdOf(tx, userId)), saved);
     await demosDb.updateRun(tx, userId, found.demo.id, {
       status: 'approved',
       stage: null,
