@@ -1,12 +1,16 @@
 import Link from 'next/link';
+import { EXPIRY_WARNING_DAYS } from '@/src/billing/plans';
 import type { DemoSummary } from '@/src/pipeline/types';
 import { ACTIVE, clock, STAGE_LABEL } from '../format';
 import { LocalTime } from '../LocalTime';
 import { StatusBadge } from '../StatusBadge';
 import styles from './DemoList.module.css';
 
-/** The dashboard's list of demos, newest first; an empty state that points at the form. */
-export function DemoList({ demos }: { demos: DemoSummary[] }) {
+/**
+ * The dashboard's list of demos, newest first; an empty state that points at the form. A finished
+ * video says when it expired, or warns EXPIRY_WARNING_DAYS ahead of its plan's retention running out.
+ */
+export function DemoList({ demos, now = Date.now() }: { demos: DemoSummary[]; now?: number }) {
   if (demos.length === 0) {
     return (
       <div className={`panel ${styles.empty}`} data-testid="demos-empty">
@@ -33,6 +37,7 @@ export function DemoList({ demos }: { demos: DemoSummary[] }) {
                   {demo.progress !== undefined && ` · ${Math.round(demo.progress * 100)}%`}
                 </span>
               )}
+              <Expiry demo={demo} now={now} />
               <span className={styles.meta}>
                 <LocalTime iso={demo.createdAt} />
                 {demo.durationMs !== undefined && <span> · {clock(demo.durationMs)}</span>}
@@ -42,6 +47,26 @@ export function DemoList({ demos }: { demos: DemoSummary[] }) {
         </li>
       ))}
     </ul>
+  );
+}
+
+const DAY = 24 * 3600 * 1000;
+
+function Expiry({ demo, now }: { demo: DemoSummary; now: number }) {
+  if (demo.expiredAt) {
+    return (
+      <span className={styles.expired} data-testid="expiry">
+        Video expired
+      </span>
+    );
+  }
+  if (!demo.expiresAt) return null;
+  const days = Math.ceil((Date.parse(demo.expiresAt) - now) / DAY);
+  if (days > EXPIRY_WARNING_DAYS) return null;
+  return (
+    <span className={styles.expiring} data-testid="expiry">
+      {days <= 0 ? 'Expires today' : `Expires in ${days} ${days === 1 ? 'day' : 'days'}`}
+    </span>
   );
 }
 

@@ -4,12 +4,14 @@ import { useRouter } from 'next/navigation';
 import { cloneElement, type FormEvent, type ReactElement, useEffect, useState } from 'react';
 import type { DemoView } from '@/src/pipeline/types';
 import { ApiError, apiFetch } from '../api-client';
+import { UpgradeButton } from '../billing/UpgradeButton';
 import { LANGUAGES } from './languages';
 import styles from './NewDemoForm.module.css';
 
 /**
  * The dashboard's form: URL, description and language. Creating a demo takes a credit and opens
- * its page, where the plan appears live. Field errors from the API are shown under their field.
+ * its page, where the plan appears live. With no credit left it still creates the demo, which waits
+ * for payment (the notice says so and offers the upgrade). Field errors from the API are shown under their field.
  */
 export function NewDemoForm({ credits }: { credits: number }) {
   const router = useRouter();
@@ -50,7 +52,7 @@ export function NewDemoForm({ credits }: { credits: number }) {
         </span>
       </div>
       <Field name="url" label="Web address" error={fieldError('url')} hint="The page the video starts on.">
-        <input type="url" inputMode="url" placeholder="https://app.example.com" required disabled={none} />
+        <input type="url" inputMode="url" placeholder="https://app.example.com" required />
       </Field>
       <Field
         name="description"
@@ -58,10 +60,10 @@ export function NewDemoForm({ credits }: { credits: number }) {
         error={fieldError('description')}
         hint="A sentence or a few: who signs in, what they click, what they should notice."
       >
-        <textarea rows={4} maxLength={4000} required disabled={none} />
+        <textarea rows={4} maxLength={4000} required />
       </Field>
       <Field name="language" label="Narration language" error={fieldError('language')}>
-        <select defaultValue="en" disabled={none}>
+        <select defaultValue="en">
           {LANGUAGES.map(([tag, name]) => (
             <option key={tag} value={tag}>
               {name}
@@ -69,14 +71,19 @@ export function NewDemoForm({ credits }: { credits: number }) {
           ))}
         </select>
       </Field>
-      {none && <p className="notice">You have used all your credits. Delete a demo you no longer need or ask for more.</p>}
+      {none && (
+        <div className={`notice stack ${styles.noCredits}`} data-testid="no-credits">
+          <p>No credits left on your plan. A new demo waits for payment and starts by itself when your plan is upgraded.</p>
+          <UpgradeButton plan="pro" />
+        </div>
+      )}
       {general && (
         <p className="notice notice-error" role="alert">
           {general.message}
         </p>
       )}
-      <button type="submit" className="btn btn-primary" disabled={busy || none || !ready}>
-        {busy ? 'Creating…' : 'Create demo'}
+      <button type="submit" className="btn btn-primary" disabled={busy || !ready}>
+        {busy ? 'Creating…' : none ? 'Create demo (waits for payment)' : 'Create demo'}
       </button>
     </form>
   );

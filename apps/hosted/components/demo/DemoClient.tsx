@@ -10,6 +10,7 @@ import { StatusBadge } from '../StatusBadge';
 import { DemoActions } from './DemoActions';
 import styles from './DemoClient.module.css';
 import { FailurePanel } from './FailurePanel';
+import { ExpiredPanel, PaymentPanel } from './PaymentPanel';
 import { SharePanel } from './SharePanel';
 import { StatusPanel } from './StatusPanel';
 import { StepEditor } from './StepEditor';
@@ -24,8 +25,8 @@ const REFRESH_EVERY_MS = 500;
 
 /**
  * `/demo/[id]` in the browser: starts from the server's view, follows the live events, and shows
- * what the status calls for — the cards at review, the failure panel when paused, the player and
- * share links when done.
+ * what the status calls for — the upgrade panel while waiting for payment, the cards at review, the
+ * failure panel when paused, the player and share links when done (or that the video expired).
  */
 export function DemoClient({ initial }: { initial: DemoView }) {
   const [view, setView] = useState(initial);
@@ -98,6 +99,10 @@ export function DemoClient({ initial }: { initial: DemoView }) {
           <strong>{view.error.code}</strong>: {view.error.message}
         </div>
       )}
+
+      {view.status === 'awaiting_payment' && <PaymentPanel />}
+
+      {view.status === 'done' && view.expiredAt && <ExpiredPanel expiredAt={view.expiredAt} />}
 
       {view.status === 'paused' && view.failure && <FailurePanel demoId={view.id} failure={view.failure} onView={setView} />}
 

@@ -77,7 +77,10 @@ function statusLine(view: DemoView): string {
   switch (view.status) {
     case 'awaiting_review':
       return 'The plan is ready. Check the cards below, change what you like, then confirm to record.';
+    case 'awaiting_payment':
+      return 'Not started: no credit was left when it was created.';
     case 'done':
+      if (view.expiredAt) return 'The video was made, and has since expired.';
       return view.files ? `Your video is ready (${clock(view.files.durationMs)}).` : 'Your video is ready.';
     case 'failed':
       return 'The run stopped with an error.';
