@@ -3,6 +3,7 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import {
+  approvePlan,
   ClipCache,
   createRun,
   type Demo,
@@ -116,6 +117,18 @@ describe('narration language', () => {
     const none = await setup();
     await runPipeline(none.config, await createRun(none.config.runsDir, { demo }));
     expect(none.heard.map((h) => h.language)).toEqual([undefined, undefined]);
+  });
+
+  it("keeps the request's language when a reviewer's edit drops it from the plan", async () => {
+    const { config, heard } = await setup({ language: 'es' });
+    const runDir = await createRun(config.runsDir, {
+      request: { url: 'http://localhost:9/', description: '点击 "登录"', language: 'zh' },
+    });
+    const planned = await runPipeline(config, runDir, { until: 'parse' });
+    const { language: _dropped, ...edited } = planned.outputs.parse!.demo;
+    await approvePlan(runDir, edited, { by: 'reviewer' });
+    await runPipeline(config, runDir);
+    expect(heard.map((h) => h.language)).toEqual(['zh']);
   });
 
   it('keys the clip cache, so one text in two languages is never confused', async () => {

@@ -127,12 +127,13 @@ export const demoName = (demo: Demo): string => {
 };
 
 /**
- * The approved demo, with the config's `language` when the demo names none, so every stage (voices,
- * captions) reads one language from `demo.language` (undefined still means `en`).
+ * The approved demo, with a language when it names none (a reviewer's edit may drop it): the one its
+ * request asked for, else the config's; so every stage (voices, captions) reads one language from
+ * `demo.language` (undefined still means `en`).
  */
 function needDemo(run: RunFolder, scope?: RunScope): Demo {
   if (!run.demo) throw invalid(run, 'has no approved demo yet', 'parse');
-  const language = run.demo.language ?? scope?.config.language;
+  const language = run.demo.language ?? run.state.request?.language ?? scope?.config.language;
   return language ? { ...run.demo, language } : run.demo;
 }
 
