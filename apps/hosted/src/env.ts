@@ -82,6 +82,8 @@ const Schema = z.object({
   LEMONSQUEEZY_VARIANT_TEAM: optional(z.string().regex(/^\d+$/, 'a numeric variant id')),
   /** The signing secret of the store's webhook (6 to 40 characters, as LemonSqueezy allows). */
   LEMONSQUEEZY_WEBHOOK_SECRET: optional(z.string().min(6).max(40)),
+  /** Tests only: send the SDK's API requests to this local server instead (src/billing/api-origin.ts). */
+  LEMONSQUEEZY_API_URL: optional(urlWith(['http:', 'https:'], 'http://127.0.0.1:4010')),
   /** Time between two retention sweeps of the housekeeping job (expired videos, the free monthly grant). */
   RETENTION_SWEEP_EVERY_MS: optional(
     z.coerce

@@ -4,16 +4,16 @@
 // when no webhook stored one, and "not configured" without the settings.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signLemonSqueezy, subscriptionEvent } from '../e2e/harness/lemonsqueezy';
+import { lemonSqueezyApi } from '../e2e/harness/lemonsqueezy-api';
 import { billingOverview, startCheckout } from '../src/billing/service';
 import { handleDelivery } from '../src/billing/webhook';
 import { resetEnv } from '../src/env';
 import * as service from '../src/pipeline/service';
 import { hostedTestEnv } from './helpers';
-import { lemonSqueezyApi, redirectLemonSqueezy } from './lemonsqueezy-api';
 
 const KEY = 'ls_test_api_key_1';
 const SECRET = 'whsec_checkout_test';
-const SETTINGS = {
+const SETTINGS: Record<string, string> = {
   LEMONSQUEEZY_API_KEY: KEY,
   LEMONSQUEEZY_STORE_ID: '12345',
   LEMONSQUEEZY_VARIANT_PRO: '111',
@@ -22,15 +22,14 @@ const SETTINGS = {
 };
 let t: Awaited<ReturnType<typeof hostedTestEnv>>;
 let api: Awaited<ReturnType<typeof lemonSqueezyApi>>;
-let restore: () => void;
 
 beforeAll(async () => {
-  t = await hostedTestEnv(SETTINGS);
   api = await lemonSqueezyApi(KEY, { '7001': { customerPortal: 'https://showrunner.lemonsqueezy.com/billing?fresh=1' } });
-  restore = redirectLemonSqueezy(api.origin);
+  // The SDK goes to api.lemonsqueezy.com; LEMONSQUEEZY_API_URL sends it to the local server instead.
+  Object.assign(SETTINGS, { LEMONSQUEEZY_API_URL: api.origin });
+  t = await hostedTestEnv(SETTINGS);
 });
 afterAll(async () => {
-  restore?.();
   await api?.close();
   await t?.stop();
 });

@@ -4,10 +4,10 @@ import type { AddressInfo } from 'node:net';
 
 // A local server speaking LemonSqueezy's JSON:API (docs.lemonsqueezy.com/api) for the two calls the
 // app makes: POST /v1/checkouts and GET /v1/subscriptions/:id. The SDK has no base-URL option and calls
-// the global fetch at request time, so `redirectLemonSqueezy` wraps globalThis.fetch to send
-// https://api.lemonsqueezy.com here (shared/research/feas-host.md §4). Every request is recorded.
+// the global fetch at request time: vitest tests send it here with redirectLemonSqueezy (in-process),
+// the browser tests' server with LEMONSQUEEZY_API_URL (src/billing/api-origin.ts). Every request is recorded.
 
-export const API_ORIGIN = 'https://api.lemonsqueezy.com';
+const API_ORIGIN = 'https://api.lemonsqueezy.com';
 
 /** A request the fixture received. */
 export interface Recorded {
@@ -22,9 +22,16 @@ const JSON_API = 'application/vnd.api+json';
 /**
  * Start the fixture. `apiKey` is the only Bearer token it accepts (401 otherwise, as LemonSqueezy);
  * `subscriptions` are what GET /v1/subscriptions/:id finds (others are 404 with JSON:API errors).
+ * `localCheckout`: checkout URLs point at this server, which answers them with a small stand-in page
+ * (a browser test cannot reach showrunner.lemonsqueezy.com); otherwise they look like LemonSqueezy's.
  */
-export async function lemonSqueezyApi(apiKey: string, subscriptions: Record<string, { customerPortal: string }> = {}) {
+export async function lemonSqueezyApi(
+  apiKey: string,
+  subscriptions: Record<string, { customerPortal: string }> = {},
+  options: { localCheckout?: boolean } = {},
+) {
   const requests: Recorded[] = [];
+  let origin = '';
   const server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
@@ -37,6 +44,15 @@ export async function lemonSqueezyApi(apiKey: string, subscriptions: Record<stri
     };
     const error = (status: number, title: string, detail: string) =>
       send(status, { jsonapi: { version: '1.0' }, errors: [{ detail, status: String(status), title }] });
+    if (req.method === 'GET' && options.localCheckout && path.startsWith('/checkout/custom/')) {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(
+        '<!doctype html><meta name="viewport" content="width=device-width"><title>Checkout</title>' +
+          '<body style="font-family:sans-serif;margin:0;padding:24px"><h1 style="font-size:22px">Showrunner Pro</h1>' +
+          "<p>Local stand-in for LemonSqueezy's checkout page.</p><button>Pay</button></body>",
+      );
+      return;
+    }
     if (req.headers.authorization !== `Bearer ${apiKey}`) return error(401, 'Unauthorized', 'Unauthenticated.');
     if (req.method === 'POST' && path === '/v1/checkouts') {
       const data = (
@@ -64,7 +80,9 @@ export async function lemonSqueezyApi(apiKey: string, subscriptions: Record<stri
             created_at: now,
             updated_at: now,
             test_mode: true,
-            url: `https://showrunner.lemonsqueezy.com/checkout/custom/${id}?signature=fixture`,
+            url: options.localCheckout
+              ? `${origin}/checkout/custom/${id}?signature=fixture`
+              : `https://showrunner.lemonsqueezy.com/checkout/custom/${id}?signature=fixture`,
           },
           relationships: {},
           links: { self: `${API_ORIGIN}/v1/checkouts/${id}` },
@@ -94,23 +112,11 @@ export async function lemonSqueezyApi(apiKey: string, subscriptions: Record<stri
     return error(404, 'Not Found', `No route ${req.method} ${path}.`);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     origin,
     requests,
     subscriptions,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
-
-/** Send the SDK's requests for https://api.lemonsqueezy.com to `origin`; returns the function that undoes it. */
-export function redirectLemonSqueezy(origin: string): () => void {
-  const real = globalThis.fetch;
-  globalThis.fetch = ((input: Parameters<typeof fetch>[0], init?: RequestInit) => {
-    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-    return real(url.startsWith(API_ORIGIN) ? origin + url.slice(API_ORIGIN.length) : input, init);
-  }) as typeof fetch;
-  return () => {
-    globalThis.fetch = real;
   };
 }

@@ -5,6 +5,20 @@ import { createHmac } from 'node:crypto';
 // (event-types), signed like its servers sign them — `X-Signature` = hex HMAC-SHA256 of the exact
 // body bytes with the webhook's signing secret — and posted to /api/webhooks/lemonsqueezy.
 
+/**
+ * POST a delivery to `<baseUrl>/api/webhooks/lemonsqueezy` as LemonSqueezy would, signed with `secret`
+ * (the server's LEMONSQUEEZY_WEBHOOK_SECRET); resolves to the status and the JSON answer (`{ outcome, event }`).
+ */
+export async function deliverLemonSqueezy(baseUrl: string, body: string, secret: string) {
+  const name = (JSON.parse(body) as { meta: { event_name: string } }).meta.event_name;
+  const res = await fetch(new URL('/api/webhooks/lemonsqueezy', baseUrl), {
+    method: 'POST',
+    headers: lemonSqueezyHeaders(body, secret, name),
+    body,
+  });
+  return { status: res.status, json: (await res.json().catch(() => undefined)) as { outcome?: string } | undefined };
+}
+
 /** The hex HMAC-SHA256 of `body` under `secret`: what LemonSqueezy puts in `X-Signature`. */
 export function signLemonSqueezy(body: string | Buffer, secret: string): string {
   return createHmac('sha256', secret).update(body).digest('hex');

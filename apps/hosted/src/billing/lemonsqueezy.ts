@@ -1,6 +1,7 @@
 import { createCheckout, getSubscription, lemonSqueezySetup } from '@lemonsqueezy/lemonsqueezy.js';
 import { env } from '../env';
 import { HostedError } from '../errors';
+import { redirectLemonSqueezy } from './api-origin';
 import { PLAN_IDS, type PlanId } from './plans';
 
 // The app's one door to LemonSqueezy's API, through its official SDK. The SDK keeps its API key in a
@@ -44,6 +45,7 @@ export function planOfVariant(variantId: string | number | null | undefined): Pl
 }
 
 let setupKey: string | undefined;
+let redirectedTo: string | undefined;
 
 /** The config, with the SDK set up for its API key (once per key); SR_UNAVAILABLE when not configured. */
 function ready(): PaymentsConfig {
@@ -52,6 +54,11 @@ function ready(): PaymentsConfig {
   if (setupKey !== config.apiKey) {
     lemonSqueezySetup({ apiKey: config.apiKey });
     setupKey = config.apiKey;
+  }
+  const apiUrl = env().LEMONSQUEEZY_API_URL;
+  if (apiUrl && redirectedTo !== apiUrl) {
+    redirectLemonSqueezy(apiUrl);
+    redirectedTo = apiUrl;
   }
   return config;
 }
