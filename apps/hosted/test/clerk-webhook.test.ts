@@ -168,7 +168,9 @@ describe('POST /api/webhooks/clerk', () => {
 
     // A replay, a late user.created and a newer user.updated all leave the tombstone as it is.
     const tomb = await row(id);
+    const beforeReplay = await snapshot();
     expect((await send(deleted)).body.outcome).toBe('duplicate');
+    expect(await snapshot()).toBe(beforeReplay);
     expect((await send(signed('user.created', user(id, 1000, ['Cy', 'Do'], 'cy@example.com')))).body.outcome).toBe('stale');
     expect((await send(signed('user.updated', user(id, 99_000, ['Cy', 'Back'], 'cy@example.com')))).body.outcome).toBe('stale');
     await service.ensureUser(id, { name: 'Cy again' }); // their still-valid session's first request
