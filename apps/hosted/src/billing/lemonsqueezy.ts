@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createCheckout, getSubscription, lemonSqueezySetup } from '@lemonsqueezy/lemonsqueezy.js';
 import { env } from '../env';
 import { HostedError } from '../errors';
@@ -44,6 +45,7 @@ export function planOfVariant(variantId: string | number | null | undefined): Pl
   return PLAN_IDS.find((p) => variants[p] === String(variantId));
 }
 
+const PORTAL_TIMEOUT_MS = 5000;
 let setupKey: string | undefined;
 let redirectedTo: string | undefined;
 
@@ -97,7 +99,18 @@ export async function checkoutUrl(user: { id: string; email?: string | null }, p
 export async function fetchPortalUrl(subscriptionId: string): Promise<string | undefined> {
   if (!paymentsConfig()) return undefined;
   ready();
-  const { data, error } = await getSubscription(subscriptionId);
+  // The SDK takes no AbortSignal: a slow LemonSqueezy must not hold the billing page, which then shows
+  // the stored link (or none) instead.
+  const stop = new AbortController();
+  const late = sleep(PORTAL_TIMEOUT_MS, undefined, { signal: stop.signal }).catch(() => undefined);
+  const answer = await Promise.race([getSubscription(subscriptionId), late]).finally(() => stop.abort());
+  if (!answer) {
+    console.warn(
+      `[hosted:billing] SR_BILLING_PORTAL: getSubscription(${subscriptionId}) gave no answer in ${PORTAL_TIMEOUT_MS} ms`,
+    );
+    return undefined;
+  }
+  const { data, error } = answer;
   if (error) {
     console.warn(`[hosted:billing] SR_BILLING_PORTAL: getSubscription(${subscriptionId}) failed: ${error.message}`);
     return undefined;
