@@ -3,6 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ShowrunnerError } from '@showrunner/core';
 import { ffColor, filter } from './ffmpeg/args.js';
+import { joinUnits, type Unit, units, width } from './linebreak.js';
 import { type CardOptions, PLUGIN_NAME } from './options.js';
 import { plainText } from './text.js';
 
@@ -63,7 +64,16 @@ const hostOf = (url: string) => {
  */
 export async function cardFilters(
   text: CardText,
-  opts: { name: string; width: number; height: number; fps: number; frames: number; workDir: string; font?: string },
+  opts: {
+    name: string;
+    width: number;
+    height: number;
+    fps: number;
+    frames: number;
+    workDir: string;
+    /** A font file, else a fontconfig family (for CJK titles), else drawtext's default. */
+    font: { file?: string; family?: string };
+  },
   colors: { brand: string; text: string },
 ): Promise<string[]> {
   const { width: W, height: H, fps, frames } = opts;
@@ -87,7 +97,8 @@ export async function cardFilters(
     await writeFile(file, line.t);
     filters.push(
       filter('drawtext', {
-        fontfile: opts.font,
+        fontfile: opts.font.file,
+        font: opts.font.file ? undefined : opts.font.family,
         textfile: file,
         expansion: 'none',
         fontcolor: ffColor(colors.text),
@@ -111,22 +122,36 @@ export async function cardFilters(
   return filters;
 }
 
-/** Greedy word wrap by an estimated glyph width (0.58 em for a sans face); extra lines are dropped with an ellipsis. */
-function wrapText(text: string, maxWidth: number, size: number, maxLines: number): string[] {
+/**
+ * Greedy wrap by an estimated glyph width (0.58 em a column for a sans face; a CJK character is two
+ * columns), between units (linebreak.ts: words, or single CJK characters with their punctuation);
+ * extra lines are dropped with an ellipsis.
+ */
+export function wrapText(text: string, maxWidth: number, size: number, maxLines: number): string[] {
   const perLine = Math.max(8, Math.floor(maxWidth / (size * 0.58)));
-  const lines: string[] = [];
-  let current = '';
-  for (const word of text.replace(/\s+/g, ' ').trim().split(' ')) {
-    const next = current ? `${current} ${word}` : word;
-    if (current && next.length > perLine) {
+  const lines: Unit[][] = [];
+  let current: Unit[] = [];
+  for (const unit of units(text)) {
+    if (current.length && width(joinUnits([...current, unit])) > perLine) {
       lines.push(current);
-      current = word;
-    } else current = next;
+      current = [{ ...unit, space: false }];
+    } else current.push(unit);
   }
-  if (current) lines.push(current);
-  if (lines.length > maxLines) {
-    lines.length = maxLines;
-    lines[maxLines - 1] = `${lines[maxLines - 1]!.slice(0, perLine - 1)}…`;
+  if (current.length) lines.push(current);
+  const texts = lines.map(joinUnits);
+  if (texts.length > maxLines) {
+    texts.length = maxLines;
+    texts[maxLines - 1] = `${clip(texts[maxLines - 1]!, perLine - 1)}…`;
   }
-  return lines.map((l) => (l.length > perLine ? `${l.slice(0, perLine - 1)}…` : l));
+  return texts.map((l) => (width(l) > perLine ? `${clip(l, perLine - 1)}…` : l));
+}
+
+/** The longest start of `text` at most `columns` wide. */
+function clip(text: string, columns: number): string {
+  let out = '';
+  for (const c of text) {
+    if (width(out + c) > columns) break;
+    out += c;
+  }
+  return out;
 }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { type MergeInput, type MergeOutput, type OutputFile, ShowrunnerError, type StageContext } from '@showrunner/core';
 import { toAss } from './burn.js';
 import { buildCues, type Cue, toSrt, toVtt } from './captions.js';
-import { cardFilters, findFont, introText, outroText } from './cards.js';
+import { type CardText, cardFilters, findFont, introText, outroText } from './cards.js';
 import { buildChapters, type Chapter, toFfmetadata } from './chapters.js';
 import { encodeArgs } from './encode.js';
 import { posterFrame, writeGif, writePoster } from './extras.js';
@@ -75,7 +75,16 @@ export async function merge(input: MergeInput, ctx: StageContext, options: Resol
   await writeFile(concat, concatScript(model, timeline));
 
   const colors = { brand: options.brandColor, text: options.textColor };
-  const card = (name: string, frames: number) => ({ name, ...size, fps: timeline.fps, frames, workDir: work, font });
+  const introCard = intro && introText(intro, model.title, model.url);
+  const outroCard = outro && outroText(outro, model.url);
+  const card = async (name: string, frames: number, text: CardText) => ({
+    name,
+    ...size,
+    fps: timeline.fps,
+    frames,
+    workDir: work,
+    font: options.font ? { file: font } : await textFont(`${text.title} ${text.subtitle ?? ''}`, font),
+  });
   const files = {
     concat,
     srt: out('captions.srt'),
@@ -93,8 +102,8 @@ export async function merge(input: MergeInput, ctx: StageContext, options: Resol
       size,
       hasCaptions: cues.length > 0,
       zoom: zoom && planZoom(model, timeline, zoom),
-      intro: intro && (await cardFilters(introText(intro, model.title, model.url), card('intro', timeline.introFrames), colors)),
-      outro: outro && (await cardFilters(outroText(outro, model.url), card('outro', timeline.outroFrames), colors)),
+      intro: introCard && (await cardFilters(introCard, await card('intro', timeline.introFrames, introCard), colors)),
+      outro: outroCard && (await cardFilters(outroCard, await card('outro', timeline.outroFrames, outroCard), colors)),
       webm,
       language: options.language ?? iso639_2(language),
       captionFont: burns(options) && cues.length ? await pickCaptionFont(language, cues, ctx) : undefined,
@@ -102,7 +111,7 @@ export async function merge(input: MergeInput, ctx: StageContext, options: Resol
         watermark,
         size,
         textFile: await writeWatermarkText(watermark, work),
-        font: await markFont(watermark.text, font),
+        font: await textFont(watermark.text, font),
       },
     },
     files,
@@ -224,11 +233,11 @@ async function pickCaptionFont(language: string | undefined, cues: Cue[], ctx: S
 }
 
 /**
- * The watermark's font: the cards' font file (DejaVu Sans Bold), or for Chinese, Japanese or Korean
- * text the fontconfig family with its glyphs. (drawtext in ffmpeg 5.1 neither shapes nor reorders
- * Arabic; the mark is meant for a short Latin brand line.)
+ * The font drawtext uses for the cards and the watermark: the font file (the `font` option or DejaVu
+ * Sans Bold), except that Chinese, Japanese or Korean text gets the fontconfig family with its glyphs
+ * (DejaVu has none). drawtext shapes and reorders Arabic itself (FriBidi).
  */
-async function markFont(text: string, file: string | undefined): Promise<{ file?: string; family?: string }> {
+async function textFont(text: string, file: string | undefined): Promise<{ file?: string; family?: string }> {
   const lang = fontLanguage(undefined, text);
   if (lang === 'en') return { file };
   const found = await captionFont(lang);

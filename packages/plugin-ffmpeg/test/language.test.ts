@@ -128,6 +128,33 @@ describe('Chinese captions in a merged video', () => {
   });
 });
 
+describe('Chinese text elsewhere, and no CJK font', () => {
+  it('draws a Chinese intro title with a CJK font: two titles of four characters look different', async () => {
+    const a = await mergeWith({ intro: { title: '登录演示', durationMs: 1000 } });
+    const b = await mergeWith({ intro: { title: '项目设置', durationMs: 1000 } });
+    const [fa, fb] = await Promise.all([framesOf(a.mp4, [20]), framesOf(b.mp4, [20])]);
+    // Boxes for missing glyphs would be alike; real glyphs differ in hundreds of pixels.
+    expect(changed(fa.get(20)!, fb.get(20)!)).toBeGreaterThan(300);
+  });
+
+  it('warns, naming the package, when no installed font has Chinese glyphs (fontconfig pointed at an empty folder)', async () => {
+    const dir = await tempDir('sr-fonts-');
+    const conf = path.join(dir, 'fonts.conf');
+    await writeFile(conf, `<?xml version="1.0"?>\n<fontconfig><dir>${dir}</dir><cachedir>${dir}</cachedir></fontconfig>\n`);
+    const saved = process.env.FONTCONFIG_FILE;
+    process.env.FONTCONFIG_FILE = conf;
+    try {
+      const { logs } = await mergeWith({ captions: 'burn' });
+      const warning = logs.find((l) => l.level === 'warn' && l.message.startsWith('Burned-in captions may show boxes'));
+      expect(warning?.message).toContain('no installed font has glyphs for language "zh-cn"');
+      expect(warning?.message).toContain('fonts-noto-cjk');
+    } finally {
+      if (saved === undefined) delete process.env.FONTCONFIG_FILE;
+      else process.env.FONTCONFIG_FILE = saved;
+    }
+  });
+});
+
 /** One frame of `text` burned by libass exactly as the merge burns captions (toAss + burnStyle). */
 async function burnOne(text: string, extraStyle = ''): Promise<Buffer> {
   const dir = await tempDir('sr-ffmpeg-rtl-');

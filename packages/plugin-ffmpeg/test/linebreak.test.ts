@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { toVtt, wrap } from '../src/captions.js';
+import { wrapText } from '../src/cards.js';
 import { captionFont, fontLanguage, iso639_2 } from '../src/language.js';
 import { balance, sentences, units, width } from '../src/linebreak.js';
 import { parseVtt } from './media.js';
@@ -97,6 +98,21 @@ describe('Arabic captions', () => {
     expect(split.join(' ')).toBe(text);
     for (const line of split) expect(width(line)).toBeLessThanOrEqual(42);
     expect(split[0]).toBe('انقر على زر الحفظ في أعلى الصفحة،'); // after the Arabic comma
+  });
+});
+
+describe('title cards', () => {
+  it('wrap a long Chinese title between characters, within the width, and keep Latin titles at spaces', () => {
+    // 640 px wide at 30 px: 36 columns a line, 18 Chinese characters.
+    const title = '如何在三分钟内创建你的第一个项目并邀请团队成员一起协作';
+    const lines = wrapText(title, 640, 30, 3);
+    expect(lines.length).toBeGreaterThan(1);
+    expect(lines.join('')).toBe(title);
+    for (const line of lines) expect(width(line)).toBeLessThanOrEqual(36);
+    expect(wrapText('Create your first project in three minutes and invite the team', 640, 30, 3)).toEqual([
+      'Create your first project in three',
+      'minutes and invite the team',
+    ]);
   });
 });
 
