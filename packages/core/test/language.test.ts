@@ -15,6 +15,7 @@ import {
   readRun,
   resolveConfig,
   runPipeline,
+  ShowrunnerError,
   type TtsPlugin,
   type UserConfig,
 } from '@showrunner/core';
@@ -165,5 +166,20 @@ describe('narration language', () => {
     await planStep(config, runDir, { demo, index: 1, instruction: '点击注册' });
     await planStep(config, runDir, { demo: { ...demo, language: 'zh' }, index: 1, instruction: '点击注册' });
     expect(asked).toEqual(['ja', 'zh']);
+  });
+  it('names the step whose line no voice speaks (SR_TTS_LANGUAGE from the plugin)', async () => {
+    const englishOnly: TtsPlugin = definePlugin({
+      name: 'test:english-only',
+      stage: 'tts',
+      async run(input) {
+        throw new ShowrunnerError('SR_TTS_LANGUAGE', `no voice speaks "${input.language}"`, { field: 'language' });
+      },
+    });
+    const { config } = await setup({ tts: englishOnly });
+    const silentFirst = { ...demo, language: 'zh', steps: [{ ...demo.steps[0]!, narration: undefined }, demo.steps[1]!] };
+    const err = await runPipeline(config, await createRun(config.runsDir, { demo: silentFirst })).catch((e) => e);
+    expect(err.code).toBe('SR_TTS_LANGUAGE');
+    expect(err.step).toEqual({ index: 1, id: demo.steps[1]!.id });
+    expect(err.plugin).toBe('test:english-only');
   });
 });

@@ -1,5 +1,5 @@
 import { requireSlot } from '../config.js';
-import { ShowrunnerError } from '../errors.js';
+import { ShowrunnerError, withContext } from '../errors.js';
 import type { StageContext } from '../plugin.js';
 import { slugify } from '../policy/paths.js';
 import type { Demo, Step } from '../schema/demo.js';
@@ -57,7 +57,10 @@ export const runners: { [S in StageName]: (a: Attempt) => Promise<StageResults[S
     const clips: Clip[] = [];
     for (const [i, step] of steps.entries()) {
       ctx.signal.throwIfAborted();
-      const clip = await narrator.clip(step, ctx.dir);
+      const clip = await narrator.clip(step, ctx.dir).catch((err: unknown) => {
+        // A clip may be shared by steps with the same line; the error names the first step that needed it.
+        throw withContext(err, { step: { index: demo.steps.findIndex((s) => s.id === step.id), id: step.id } });
+      });
       clips.push(clip);
       options.onClip?.(clip);
       await ctx.artifact(ctx.resolve(clip.path), 'clip');

@@ -12,6 +12,8 @@ import { runStageIn } from './stage.js';
  */
 export async function narrateWhileRecording(scope: RunScope, steps: readonly Step[], options: StageOptions): Promise<void> {
   const board = new Map<string, { promise: Promise<number>; resolve: (ms: number) => void; reject: (e: unknown) => void }>();
+  // Once the voice failed, a clip asked for later must fail too, not wait for a voice that is gone.
+  let voiceFailed: { reason: unknown } | undefined;
   const slot = (id: string) => {
     let entry = board.get(id);
     if (!entry) {
@@ -24,6 +26,7 @@ export async function narrateWhileRecording(scope: RunScope, steps: readonly Ste
       promise.catch(() => {}); // a tts failure is reported once, by the tts stage
       entry = { promise, resolve, reject };
       board.set(id, entry);
+      if (voiceFailed) reject(voiceFailed.reason);
     }
     return entry;
   };
@@ -42,6 +45,7 @@ export async function narrateWhileRecording(scope: RunScope, steps: readonly Ste
     },
   });
   tts.catch((err) => {
+    voiceFailed = { reason: err };
     stop.abort(err);
     for (const entry of board.values()) entry.reject(err);
   });
