@@ -77,7 +77,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
   const inherited = { ...process.env };
   for (const name of Object.keys(inherited)) {
-    if (/^(CLERK|NEXT_PUBLIC_|SUPABASE|OPENROUTER|NODE_ENV$|DATABASE_|REDIS_URL$|SHOWRUNNER_|HOSTED_|ADMIN_USER_IDS$)/.test(name))
+    if (
+      /^(CLERK|NEXT_PUBLIC_|SUPABASE|OPENROUTER|LEMONSQUEEZY_|NODE_ENV$|DATABASE_|REDIS_URL$|SHOWRUNNER_|HOSTED_|ADMIN_USER_IDS$)/.test(
+        name,
+      )
+    )
       delete inherited[name];
   }
   const own: Record<string, string> = {
@@ -91,6 +95,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY: PUBLISHABLE_KEY,
     CLERK_SECRET_KEY: SECRET_KEY,
     CLERK_JWT_KEY: keys.publicPem,
+    // Webhooks as the services sign them (e2e/payment.spec.ts): Clerk's svix secret, and LemonSqueezy
+    // configured with an offline key (the checkout is never opened; the webhook needs only its secret).
+    CLERK_WEBHOOK_SECRET: `whsec_${randomBytes(24).toString('base64')}`,
+    LEMONSQUEEZY_API_KEY: 'e2e_offline_key',
+    LEMONSQUEEZY_STORE_ID: '12345',
+    LEMONSQUEEZY_VARIANT_PRO: '440001',
+    LEMONSQUEEZY_WEBHOOK_SECRET: randomBytes(16).toString('hex'),
     NEXT_PUBLIC_CLERK_TELEMETRY_DISABLED: '1',
     NEXT_TELEMETRY_DISABLED: '1',
     NO_COLOR: '1',

@@ -1,7 +1,7 @@
 import { SignIn } from '@clerk/nextjs';
 import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
-import { currentUser } from '@/src/auth/current-user';
+import { signedInUser } from '@/src/auth/current-user';
 import { authMode } from '@/src/auth/mode';
 import styles from './sign-in.module.css';
 
@@ -13,7 +13,8 @@ const ERRORS: Record<string, string> = {
 
 /** `/sign-in`: Clerk's sign-in, or in development mode a form where you pick a name. */
 export default async function SignInPage({ searchParams }: { searchParams: Promise<{ error?: string }> }) {
-  if (await currentUser()) redirect('/dashboard');
+  // signedInUser, not currentUser: a deleted user's still-valid session must not bounce back to /dashboard.
+  if (await signedInUser()) redirect('/dashboard');
   if (authMode() === 'clerk') {
     return (
       <div className={styles.center}>
