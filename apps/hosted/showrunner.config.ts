@@ -1,4 +1,4 @@
-import { defineConfig, localStore, UNTRUSTED_DECISION_TIMEOUT_MS } from '@showrunner/core';
+import { defineConfig, localStore, UNTRUSTED_DECISION_TIMEOUT_MS, voicesByLanguage } from '@showrunner/core';
 import espeak from '@showrunner/plugin-espeak';
 import kokoro, { kokoroWeightsAvailable } from '@showrunner/plugin-kokoro';
 import openrouter from '@showrunner/plugin-openrouter';
@@ -14,7 +14,8 @@ import { planMerge } from './src/pipeline/plan-merge';
 // decision deadline. Everything else follows the environment (src/env.ts):
 //   planner   a language model when OPENROUTER_API_KEY is set (OPENROUTER_BASE_URL/OPENROUTER_MODEL
 //             point it at any OpenAI-compatible server), else the offline script parser;
-//   voice     Kokoro when its weights are already on this machine (never downloaded here), else eSpeak NG;
+//   voice     Kokoro for English when its weights are already on this machine (never downloaded here),
+//             eSpeak NG for every other language (and for English without the weights);
 //   merge     plugin-ffmpeg under the run owner's plan: the watermark on free videos, maxVideoSeconds enforced;
 //   videos    Supabase Storage (and run files through it, for workers on several machines) when
 //             SUPABASE_URL and SUPABASE_SERVICE_ROLE_KEY are set, else HOSTED_DATA_DIR/videos, one folder per run.
@@ -34,7 +35,7 @@ export default defineConfig(async () => {
     runsDir: dirs.runs,
     cacheDir: dirs.cache,
     parse: planner,
-    tts: (await kokoroWeightsAvailable()) ? kokoro({ allowDownload: false }) : espeak(),
+    tts: (await kokoroWeightsAvailable()) ? voicesByLanguage({ en: kokoro({ allowDownload: false }), '*': espeak() }) : espeak(),
     record: playwright({ headless: true }),
     merge: planMerge(),
     storage: supabase

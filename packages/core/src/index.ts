@@ -56,6 +56,7 @@ export { type Change, type RunDoc, type RunPatch, type RunStore, updateRun } fro
 export * from './schema/demo.js';
 export * from './schema/run.js';
 export { type SharedResource, sharedResource, stoppedWaiting, untilAborted } from './shared-resource.js';
+export { type VoicesByLanguage, voicesByLanguage } from './tts/by-language.js';
 export { type CachedClip, ClipCache, type ClipKey } from './tts/cache.js';
 export { Narrator, SILENT_CLIP_MS, spoken } from './tts/narrator.js';
 export type * from './types.js';

@@ -171,6 +171,7 @@ describe('narration language', () => {
     const englishOnly: TtsPlugin = definePlugin({
       name: 'test:english-only',
       stage: 'tts',
+      fingerprint: 'en-v1',
       async run(input) {
         throw new ShowrunnerError('SR_TTS_LANGUAGE', `no voice speaks "${input.language}"`, { field: 'language' });
       },
