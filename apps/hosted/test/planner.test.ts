@@ -59,7 +59,7 @@ describe('the hosted pipeline', () => {
     expect(config.policy.decisionTimeoutMs).toBe(30 * 60_000);
     expect(config.slots.parse.name).toBe('@showrunner/plugin-openrouter');
     expect(config.slots.record?.name).toBe('@showrunner/plugin-playwright');
-    expect(config.slots.merge?.name).toBe('@showrunner/plugin-ffmpeg');
+    expect(config.slots.merge?.name).toBe('hosted:plan-merge'); // plugin-ffmpeg under the owner's plan
     expect(['@showrunner/plugin-kokoro', '@showrunner/plugin-espeak']).toContain(config.slots.tts?.name);
     expect(config.slots.storage.name).toBe('showrunner:local-store');
     expect(config.files).toBeUndefined();
