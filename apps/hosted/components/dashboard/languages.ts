@@ -1,4 +1,7 @@
-/** Narration languages offered by the new-demo form (BCP 47 tag, name in English). */
+/**
+ * Narration languages offered by the new-demo form (BCP 47 tag, name in English): each has an eSpeak NG
+ * voice and caption fonts (fonts-noto-cjk, fonts-noto-core) from scripts/setup.sh.
+ */
 export const LANGUAGES: readonly (readonly [string, string])[] = [
   ['en', 'English'],
   ['en-GB', 'English (UK)'],
@@ -13,4 +16,7 @@ export const LANGUAGES: readonly (readonly [string, string])[] = [
   ['hi', 'Hindi'],
   ['ja', 'Japanese'],
   ['zh', 'Chinese (Mandarin)'],
+  ['ko', 'Korean'],
+  ['ru', 'Russian'],
+  ['ar', 'Arabic'],
 ];

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Step } from '@showrunner/core';
+import { LanguageSchema, type Step } from '@showrunner/core';
 import * as z from 'zod';
 import { userState } from '../db/accounts';
 import { awaitingCount, lockUser, MAX_AWAITING_PAYMENT, refundRun } from '../db/charges';
@@ -46,15 +46,13 @@ const NewDemoSchema = z.object({
     .trim()
     .min(1, 'a description is needed')
     .max(4000, 'the description is longer than 4000 characters'),
-  language: z
-    .string()
-    .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'a language tag such as en or pt-BR')
-    .optional(),
+  // core's own check, so every tag the pipeline accepts (zh-Hans, pt-BR) is accepted here too
+  language: LanguageSchema.optional(),
 });
 
-/** A first title until the plan names the demo: the script's `Title:` line, else the description's first line. */
-function firstTitle(description: string): string {
-  const titled = /^\s*title\s*:\s*(.+)$/im.exec(description)?.[1];
+/** A first title until the plan names the demo: the script's `Title:` (`标题：`) line, else the description's first line. */
+export function firstTitle(description: string): string {
+  const titled = /^\s*(?:title|标题)\s*[:：]\s*(.+)$/im.exec(description)?.[1];
   const line = (titled ?? description.split('\n').find((l) => l.trim()) ?? 'Demo').trim();
   return line.length > 80 ? `${line.slice(0, 79)}…` : line;
 }
