@@ -82,7 +82,7 @@ export function NewDemoForm({ credits }: { credits: number }) {
           {general.message}
         </p>
       )}
-      <button type="submit" className="btn btn-primary" disabled={busy || !ready}>
+      <button type="submit" className={`btn btn-primary ${styles.submit}`} disabled={busy || !ready}>
         {busy ? 'Creating…' : none ? 'Create demo (waits for payment)' : 'Create demo'}
       </button>
     </form>
