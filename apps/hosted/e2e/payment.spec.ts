@@ -11,7 +11,8 @@ import { shoot } from './harness/shots';
 // awaiting_payment (nothing queued); LemonSqueezy's subscription webhook — signed as LemonSqueezy signs
 // it, hex HMAC-SHA256 of the raw body in X-Signature — credits the account, and the open page moves on
 // by itself, live, to the plan; after the review every demo has, the video is made (free → pro: no
-// watermark). Then Clerk deletes the user (a svix-signed user.deleted): their still-valid session gets
+// watermark). Its expiry comes: the dashboard warns, the worker's housekeeping sweep (every second in
+// this stack) removes the files, the share page says so. Then Clerk deletes the user (a svix-signed user.deleted): their still-valid session gets
 // 401 and their demo is gone.
 
 const DESCRIPTION = [
@@ -105,6 +106,27 @@ test('a demo made at quota waits for payment and goes on by itself when the subs
       [demoId],
     );
     expect(Number(days)).toBe(90);
+  });
+
+  await test.step('retention: the dashboard warns ahead, then the sweep removes the video and the share page says so', async () => {
+    const api = await apiAs(user);
+    const share = await api('POST', `/api/demos/${demoId}/shares`);
+    expect(share.status).toBe(201);
+    // Time passes (the expiry moved, not the clock): two days left, then none.
+    await sql("update demos set expires_at = now() + interval '47 hours' where id = $1", [demoId]);
+    await page.goto('/dashboard');
+    await expect(page.getByTestId('demo-item').getByTestId('expiry')).toHaveText('Expires in 2 days');
+    await sql("update demos set expires_at = now() - interval '1 minute' where id = $1", [demoId]);
+    await expect
+      .poll(async () => (await sql('select expired_at from demos where id = $1', [demoId]))[0]?.expired_at, { timeout: 60_000 })
+      .toBeTruthy();
+    await page.goto(share.json.path);
+    await expect(page.getByRole('heading', { name: 'This video has expired' })).toBeVisible();
+    expect((await api('GET', `/api/demos/${demoId}/files/video`)).status).toBe(404);
+    await page.goto(`/demo/${demoId}`);
+    await expect(page.getByTestId('expired')).toContainText('This video has expired');
+    await page.goto('/dashboard');
+    await expect(page.getByTestId('demo-item').getByTestId('expiry')).toHaveText('Video expired');
   });
 
   await test.step('Clerk deletes the user: their still-valid session gets 401, their demo is gone', async () => {

@@ -76,6 +76,8 @@ describe('the retention sweep', () => {
     expect(await exists(path.dirname(free.video))).toBe(false);
     expect(await exists(free.runFolder)).toBe(false);
     expect(await service.sharedVideo(free.token)).toEqual({ state: 'expired', title: 'Tour' });
+    await expect(service.openFile({ share: free.token }, undefined, 'video')).rejects.toMatchObject({ code: 'SR_NOT_FOUND' });
+    await expect(service.openFile('user_free', free.demo.id, 'video')).rejects.toThrow('This video has expired.');
     const view = await service.getDemo('user_free', free.demo.id);
     expect(view).toMatchObject({
       status: 'done',

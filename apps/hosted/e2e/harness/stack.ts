@@ -7,6 +7,7 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import { startExampleServer } from '../../../../examples/server.mjs';
 import { clerkKeys, PUBLISHABLE_KEY, SECRET_KEY } from './clerk.js';
+import { lemonSqueezyApi } from './lemonsqueezy-api.js';
 import { freePort, runToEnd, type Started, start, stop, waitForHttp } from './processes.js';
 
 // The whole hosted stack on this machine, built and started as in production: its own database and
@@ -96,22 +97,29 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     CLERK_SECRET_KEY: SECRET_KEY,
     CLERK_JWT_KEY: keys.publicPem,
     // Webhooks as the services sign them (e2e/payment.spec.ts): Clerk's svix secret, and LemonSqueezy
-    // configured with an offline key (the checkout is never opened; the webhook needs only its secret).
+    // configured with an offline key and the local API below (billing.spec.ts opens a checkout).
     CLERK_WEBHOOK_SECRET: `whsec_${randomBytes(24).toString('base64')}`,
     LEMONSQUEEZY_API_KEY: 'e2e_offline_key',
     LEMONSQUEEZY_STORE_ID: '12345',
     LEMONSQUEEZY_VARIANT_PRO: '440001',
     LEMONSQUEEZY_WEBHOOK_SECRET: randomBytes(16).toString('hex'),
+    // The housekeeping sweep every second, so payment.spec.ts sees an expired video go.
+    RETENTION_SWEEP_EVERY_MS: '1000',
     NEXT_PUBLIC_CLERK_TELEMETRY_DISABLED: '1',
     NEXT_TELEMETRY_DISABLED: '1',
     NO_COLOR: '1',
   };
+  // LemonSqueezy's API on this machine: the SDK is sent there (LEMONSQUEEZY_API_URL), so a checkout
+  // opens in the browser tests with a stand-in checkout page from the same server.
+  const lemonSqueezy = await lemonSqueezyApi(own.LEMONSQUEEZY_API_KEY!, {}, { localCheckout: true });
+  own.LEMONSQUEEZY_API_URL = lemonSqueezy.origin;
   const env: NodeJS.ProcessEnv = { ...inherited, ...own };
   const log = (file: string) => path.join(options.logDir, file);
   const processes: Started[] = [];
   const teardown = async () => {
     for (const p of processes.reverse()) await stop(p);
     await example.close();
+    await lemonSqueezy.close();
     const client = new pg.Client({ connectionString: ADMIN_URL });
     await client.connect();
     await client.query(`drop database if exists ${database} with (force)`);

@@ -105,7 +105,7 @@ async function reach(
  * `id` may then be undefined). The finished video, poster and captions come from where storage put
  * them — a local file (streamed, with HTTP Range: 206 and Content-Range) or a signed URL (a redirect);
  * chapters are WebVTT made from the merge's chapters; `failure` is the failed step's screenshot while
- * the run is paused (owner only). SR_NOT_FOUND for anything else.
+ * the run is paused (owner only). SR_NOT_FOUND for anything else, and for every file of an expired demo.
  */
 export async function openFile(
   who: string | { share: string },
@@ -127,6 +127,8 @@ export async function openFile(
     }
     return localFile(file, range);
   }
+  // The retention sweep removed the files (a Supabase link signed before might otherwise still redirect).
+  if (demo.expiredAt) throw new HostedError('SR_NOT_FOUND', 'This video has expired.');
   const result = run?.status === 'done' ? (run.result as RunResult | null) : null;
   if (!result) throw notFound(demo.id);
   if (role === 'chapters') {
