@@ -49,12 +49,13 @@ export async function sweep(now: Date): Promise<SweepResult> {
     }
   }
   const period = freePeriod(now);
-  const granted: string[] = [];
+  let after = '';
   for (;;) {
-    const ids = (await freeUsersToGrant(db(), period, BATCH + granted.length)).filter((id) => !granted.includes(id));
+    const ids = await freeUsersToGrant(db(), period, after, BATCH);
     if (!ids.length) break;
+    after = ids.at(-1)!;
     for (const id of ids) {
-      granted.push(id); // also when a payment upgraded them meanwhile: not asked again in this sweep
+      // Locked and checked again: a payment in between upgraded them, or another sweep granted first.
       const ok = await db().transaction(async (tx) => (await lockFreeUser(tx, id)) && grantPlan(tx, id, 'free', period));
       if (!ok) continue;
       out.granted += 1;

@@ -1,4 +1,4 @@
-import { and, asc, eq, isNull, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, isNull, lte, sql } from 'drizzle-orm';
 import type { Tx } from './client';
 import { demos, runs, users } from './schema';
 
@@ -35,12 +35,23 @@ export async function markExpired(tx: Tx, demoId: string, now: Date): Promise<bo
   return rows.length > 0;
 }
 
-/** Free users (not tombstoned) whose last grant is not this period's: who the monthly sweep grants. */
-export async function freeUsersToGrant(tx: Tx, period: string, limit: number): Promise<string[]> {
+/**
+ * Free users (not tombstoned) whose last grant is not this period's, after `afterId` in id order (the
+ * sweep pages through them): who the monthly sweep grants.
+ */
+export async function freeUsersToGrant(tx: Tx, period: string, afterId: string, limit: number): Promise<string[]> {
   const rows = await tx
     .select({ id: users.id })
     .from(users)
-    .where(and(eq(users.plan, 'free'), isNull(users.deletedAt), sql`${users.creditsPeriod} is distinct from ${period}`))
+    .where(
+      and(
+        eq(users.plan, 'free'),
+        isNull(users.deletedAt),
+        sql`${users.creditsPeriod} is distinct from ${period}`,
+        gt(users.id, afterId),
+      ),
+    )
+    .orderBy(asc(users.id))
     .limit(limit);
   return rows.map((r) => r.id);
 }
