@@ -32,7 +32,17 @@ describe('migrations', () => {
     made.push(name);
     await migrateDatabase(url);
     const tables = await query(url, `select table_name from information_schema.tables where table_schema = 'public' order by 1`);
-    expect(tables.map((t) => t.table_name)).toEqual(['decisions', 'demo_events', 'demos', 'runs', 'shares', 'steps', 'users']);
+    expect(tables.map((t) => t.table_name)).toEqual([
+      'decisions',
+      'demo_events',
+      'demos',
+      'runs',
+      'shares',
+      'steps',
+      'subscriptions',
+      'users',
+      'webhook_events',
+    ]);
     const triggers = await query(url, `select tgname from pg_trigger where not tgisinternal order by 1`);
     expect(triggers.map((t) => t.tgname)).toEqual([
       'demo_events_notify',
@@ -42,7 +52,7 @@ describe('migrations', () => {
     ]);
     await migrateDatabase(url);
     const applied = await query(url, 'select count(*)::int as n from drizzle.__drizzle_migrations');
-    expect(applied[0]!.n).toBe(2);
+    expect(applied[0]!.n).toBe(3);
   });
 
   it('NOTIFY showrunner_events carries the new event id and demo id, on commit', async () => {
@@ -93,7 +103,7 @@ describe('migrations', () => {
       url.toString(),
       `select count(*)::int as n from information_schema.tables where table_schema = 'public'`,
     );
-    expect(tables[0]!.n).toBe(7);
+    expect(tables[0]!.n).toBe(9);
   });
 
   it('npm run migrate names DATABASE_URL when Postgres cannot be reached; a malformed URL is SR_ENV_INVALID naming it', () => {
