@@ -12,8 +12,9 @@ import {
   subscriptionEvent,
 } from '../e2e/harness/lemonsqueezy';
 import { billingOverview } from '../src/billing/service';
+import { queue } from '../src/pipeline/queue';
 import * as service from '../src/pipeline/service';
-import { hostedTestEnv } from './helpers';
+import { hostedTestEnv, planAtReview } from './helpers';
 
 const SECRET = 'whsec_showrunner_test_1';
 const PRO = '111';
@@ -440,9 +441,11 @@ describe('effects', () => {
       url: 'https://app.example.com/',
       description: 'Title: Wait\nclick "Go"',
     });
-    expect(demo.status).toBe('awaiting_payment');
+    await planAtReview(demo.runId);
+    expect((await service.confirm('user_wait', demo.id)).status).toBe('awaiting_payment');
     expect((await deliver(created('4401', 'user_wait', T(0)))).body.outcome).toBe('applied');
-    expect((await service.getDemo('user_wait', demo.id)).status).not.toBe('awaiting_payment');
+    expect((await service.getDemo('user_wait', demo.id)).status).toBe('approved');
+    expect((await queue().read(demo.runId)).state.status).toBe('approved');
     expect(await userRow('user_wait')).toMatchObject({ plan: 'pro', credits: 29 });
   });
 });

@@ -2,11 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { resolveConfig, runStages } from '@showrunner/core';
 import pg from 'pg';
 import { closeDb } from '../src/db/client';
 import { migrateDatabase } from '../src/db/migrate';
 import { resetEnv } from '../src/env';
 import { closeQueue, queue } from '../src/pipeline/queue';
+import { statusHook } from '../src/pipeline/status-hook';
 import { closeHub } from '../src/realtime/hub';
 
 // Each test file gets its own database `sr_hosted_<random>` on the machine's Postgres, its own Redis
@@ -96,4 +98,21 @@ export async function eventually<T>(check: () => Promise<T> | T, ms = 30_000, wh
     if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 25));
   }
+}
+
+/**
+ * For tests without workers: plan a submitted run in this process as the parse worker would (core's
+ * script parser over the demo's description, into the queue's run folder), then report it at review
+ * through the hosted status hook, so the run waits at review in the queue and in the database.
+ */
+export async function planAtReview(runId: string): Promise<void> {
+  const dataDir = process.env.HOSTED_DATA_DIR!;
+  const config = await resolveConfig(
+    { runsDir: path.join(dataDir, 'runs'), cacheDir: path.join(dataDir, 'cache') },
+    { root: dataDir },
+  );
+  await runStages(config, queue().runDir(runId), ['parse'], { store: queue().store, log: () => {} });
+  await queue().advance(runId);
+  const spec = statusHook().hooks!.onStatusChange!;
+  await (typeof spec === 'function' ? spec : spec.handler)({ runId, status: 'awaiting_review' } as never, {} as never);
 }

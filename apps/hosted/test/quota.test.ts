@@ -1,5 +1,6 @@
 // Credits and awaiting_payment against a real Postgres and Redis (no workers: submitted runs wait in
-// the queue): a demo made without a credit waits and is submitted when a grant arrives, a run that
+// the queue; planAtReview plans one in this process): a demo made without a credit is planned and
+// reviewed, waits for payment at confirm and is approved in the queue when a grant arrives; a run that
 // ends before its recording gives its credit back exactly once, plan grants apply once per period.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { grantPlan, setPlan } from '../src/billing/credits';
@@ -9,7 +10,7 @@ import { continueAwaitingDemos } from '../src/pipeline/payment-service';
 import { queue } from '../src/pipeline/queue';
 import * as service from '../src/pipeline/service';
 import { statusHook } from '../src/pipeline/status-hook';
-import { hostedTestEnv } from './helpers';
+import { hostedTestEnv, planAtReview } from './helpers';
 
 let t: Awaited<ReturnType<typeof hostedTestEnv>>;
 beforeAll(async () => {
@@ -25,46 +26,84 @@ const runOf = async (id: string) => (await t.sql('select status, charged from ru
 const queued = async (runId: string) => (await queue().redis.exists(queue().keys.meta(runId))) === 1;
 
 describe('awaiting_payment', () => {
-  it('waits without a credit, not queued; a grant submits the waiting demos oldest first, once', async () => {
+  const statuses = async (id: string) =>
+    (await t.sql("select data->>'status' as s from demo_events where demo_id = $1 and type = 'status' order by id", [id])).map(
+      (e) => e.s,
+    );
+  /** A demo created with no credit left, planned and at review in the queue and the database. */
+  const atReview = async (user: string) => {
+    const demo = await service.createDemo(user, NEW);
+    expect(demo).toMatchObject({ status: 'created', needsPayment: true });
+    expect(await runOf(demo.id)).toEqual({ status: 'created', charged: false });
+    expect(await queued(demo.runId)).toBe(true);
+    await planAtReview(demo.runId);
+    const view = await service.getDemo(user, demo.id);
+    expect(view).toMatchObject({ status: 'awaiting_review', needsPayment: true });
+    expect(view.steps.length).toBeGreaterThan(0);
+    return view;
+  };
+
+  it('plans and reviews without a credit; confirm waits for payment, and a grant approves the waiting demos oldest first, once', async () => {
     const user = 'user_waits';
     await service.ensureUser(user);
     await t.sql('update users set credits = 0 where id = $1', [user]);
-    const first = await service.createDemo(user, NEW);
-    const second = await service.createDemo(user, NEW);
-    expect([first.status, second.status]).toEqual(['awaiting_payment', 'awaiting_payment']);
-    expect(await queued(first.runId)).toBe(false);
+    const first = await atReview(user);
+    const second = await atReview(user);
+    for (const demo of [first, second]) {
+      const view = await service.confirm(user, demo.id);
+      expect(view).toMatchObject({ status: 'awaiting_payment', needsPayment: true, stepCount: demo.steps.length });
+      expect(view.steps).toEqual(demo.steps); // the confirmed cards stay
+      expect((await queue().read(demo.runId)).state.status).toBe('awaiting_review'); // nothing approved in the queue
+    }
     expect(await continueAwaitingDemos(user)).toBe(0); // no credit yet: nothing moves
+    expect((await queue().read(first.runId)).state.status).toBe('awaiting_review');
 
-    // One credit: only the oldest goes, with a status event the page sees.
+    // One credit: only the oldest is approved, in the database (a status event the page sees) and in the queue.
     await t.sql('update users set credits = 1 where id = $1', [user]);
     expect(await continueAwaitingDemos(user)).toBe(1);
-    expect(await runOf(first.id)).toEqual({ status: 'created', charged: true });
+    expect(await runOf(first.id)).toEqual({ status: 'approved', charged: true });
     expect(await runOf(second.id)).toEqual({ status: 'awaiting_payment', charged: false });
-    expect(await queued(first.runId)).toBe(true);
-    const events = await t.sql(
-      "select data->>'status' as s from demo_events where demo_id = $1 and type = 'status' order by id",
-      [first.id],
-    );
-    expect(events.map((e) => e.s)).toEqual(['awaiting_payment', 'created']);
+    expect((await queue().read(first.runId)).state.status).toBe('approved');
+    expect((await queue().read(second.runId)).state.status).toBe('awaiting_review');
+    expect(await statuses(first.id)).toEqual(['created', 'awaiting_review', 'awaiting_payment', 'approved']);
+    expect((await service.getDemo(user, first.id)).needsPayment).toBe(false);
 
     // A plan grant (as the billing webhook does it), then two concurrent continues: the second demo goes once.
     await db().transaction((tx) => grantPlan(tx, user, 'pro', 'sub:1:2027-01-01'));
     const counts = await Promise.all([continueAwaitingDemos(user), continueAwaitingDemos(user)]);
     expect(counts.sort()).toEqual([0, 1]);
-    expect(await runOf(second.id)).toEqual({ status: 'created', charged: true });
+    expect(await runOf(second.id)).toEqual({ status: 'approved', charged: true });
+    expect((await queue().read(second.runId)).state.status).toBe('approved');
+    expect((await statuses(second.id)).filter((s) => s === 'approved')).toHaveLength(1);
     expect(await creditsOf(user)).toBe(29);
+    expect(await continueAwaitingDemos(user)).toBe(0);
   });
 
-  it('cancels a waiting demo without touching the queue or the credits', async () => {
+  it('takes the credit at confirm when one came meanwhile', async () => {
+    const user = 'user_pays_at_confirm';
+    await service.ensureUser(user);
+    await t.sql('update users set credits = 0 where id = $1', [user]);
+    const demo = await atReview(user);
+    await t.sql('update users set credits = 1 where id = $1', [user]);
+    expect(await service.confirm(user, demo.id)).toMatchObject({ status: 'approved', needsPayment: false });
+    expect(await runOf(demo.id)).toEqual({ status: 'approved', charged: true });
+    expect(await creditsOf(user)).toBe(0);
+    expect((await queue().read(demo.runId)).state.status).toBe('approved');
+  });
+
+  it('cancels a waiting demo in the queue too, without touching the credits', async () => {
     const user = 'user_cancels_waiting';
     await service.ensureUser(user);
     await t.sql('update users set credits = 0 where id = $1', [user]);
-    const demo = await service.createDemo(user, NEW);
+    const demo = await atReview(user);
+    expect((await service.confirm(user, demo.id)).status).toBe('awaiting_payment');
     expect((await service.cancelDemo(user, demo.id)).status).toBe('cancelled');
+    expect((await queue().read(demo.runId)).state.status).toBe('cancelled');
     expect(await creditsOf(user)).toBe(0);
     await t.sql('update users set credits = 1 where id = $1', [user]);
     expect(await continueAwaitingDemos(user)).toBe(0);
     expect(await runOf(demo.id)).toEqual({ status: 'cancelled', charged: false });
+    expect(await creditsOf(user)).toBe(1);
   });
 });
 

@@ -11,7 +11,7 @@ import { sweep } from '../src/billing/retention';
 import { db } from '../src/db/client';
 import { queue } from '../src/pipeline/queue';
 import * as service from '../src/pipeline/service';
-import { eventually, hostedTestEnv } from './helpers';
+import { eventually, hostedTestEnv, planAtReview } from './helpers';
 
 let t: Awaited<ReturnType<typeof hostedTestEnv>>;
 beforeAll(async () => {
@@ -103,14 +103,15 @@ describe('the retention sweep', () => {
     await service.ensureUser('user_month');
     await t.sql("update users set credits = 0, credits_period = 'free:2026-11' where id = 'user_month'");
     const waiting = await service.createDemo('user_month', NEW);
-    expect(waiting.status).toBe('awaiting_payment');
+    await planAtReview(waiting.runId);
+    expect((await service.confirm('user_month', waiting.id)).status).toBe('awaiting_payment');
     await t.sql("update users set credits_period = 'sub:1:2027-01-01', credits = 17 where id = 'user_pro'");
 
     const december = new Date('2026-12-01T00:30:00Z');
     const first = await sweep(december);
     expect(first.granted).toBeGreaterThanOrEqual(1);
     expect(first.continued).toBe(1);
-    expect((await service.getDemo('user_month', waiting.id)).status).toBe('created');
+    expect((await service.getDemo('user_month', waiting.id)).status).toBe('approved');
     expect((await service.listDemos('user_month')).credits).toBe(2);
     expect(await sweep(december)).toMatchObject({ granted: 0, continued: 0 });
     expect((await service.listDemos('user_month')).credits).toBe(2);

@@ -74,28 +74,29 @@ describe('createDemo and the dashboard', () => {
     expect((await service.listDemos(B)).demos).toEqual([]);
   });
 
-  it('takes the last credit in one statement: 50 concurrent createDemo calls with 1 credit left → exactly 1 charged and submitted', async () => {
+  it('takes the last credit in one statement: 50 concurrent createDemo calls with 1 credit left → 1 charged, MAX_AWAITING_PAYMENT uncharged, all planned', async () => {
     const user = 'user_rush';
     await service.ensureUser(user);
     await t.sql('update users set credits = 1 where id = $1', [user]);
     const results = await Promise.allSettled(Array.from({ length: 50 }, () => service.createDemo(user, NEW)));
     const accepted = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
     const refused = results.filter((r) => r.status === 'rejected').map((r) => (r.reason as HostedError).code);
-    // One takes the credit; MAX_AWAITING_PAYMENT more wait for payment (not queued); the rest are refused.
-    expect(accepted.filter((d) => d.status === 'created')).toHaveLength(1);
-    expect(accepted.filter((d) => d.status === 'awaiting_payment')).toHaveLength(MAX_AWAITING_PAYMENT);
+    // One takes the credit; MAX_AWAITING_PAYMENT more go on to be planned without one; the rest are refused.
+    expect(accepted.map((d) => d.status)).toEqual(Array(1 + MAX_AWAITING_PAYMENT).fill('created'));
+    expect(accepted.filter((d) => d.needsPayment)).toHaveLength(MAX_AWAITING_PAYMENT);
     expect(refused).toEqual(Array(49 - MAX_AWAITING_PAYMENT).fill('SR_QUOTA_EXCEEDED'));
     const rows = await t.sql(
       `select r.status, r.charged, (select credits from users where id = $1) as credits
-       from runs r join demos d on d.id = r.demo_id where d.owner_id = $1 order by r.status`,
+       from runs r join demos d on d.id = r.demo_id where d.owner_id = $1 order by r.charged`,
       [user],
     );
     expect(rows).toEqual([
-      ...Array(MAX_AWAITING_PAYMENT).fill({ status: 'awaiting_payment', charged: false, credits: 0 }),
+      ...Array(MAX_AWAITING_PAYMENT).fill({ status: 'created', charged: false, credits: 0 }),
       { status: 'created', charged: true, credits: 0 },
     ]);
     const queued = await Promise.all(accepted.map((d) => queue().redis.exists(queue().keys.meta(d.runId))));
-    expect(queued.filter(Boolean)).toHaveLength(1);
+    expect(queued.filter(Boolean)).toHaveLength(1 + MAX_AWAITING_PAYMENT);
+    await expect(service.createDemo(user, NEW)).rejects.toMatchObject({ code: 'SR_QUOTA_EXCEEDED', field: 'credits' });
   });
 });
 

@@ -10,8 +10,9 @@ import styles from './NewDemoForm.module.css';
 
 /**
  * The dashboard's form: URL, description and language. Creating a demo takes a credit and opens
- * its page, where the plan appears live. With no credit left it still creates the demo, which waits
- * for payment (the notice says so and offers the upgrade). Field errors from the API are shown under their field.
+ * its page, where the plan appears live. With no credit left the demo is still planned for review;
+ * its recording waits for payment (the notice says so and offers the upgrade). Field errors from the
+ * API are shown under their field.
  */
 export function NewDemoForm({ credits }: { credits: number }) {
   const router = useRouter();
@@ -73,7 +74,10 @@ export function NewDemoForm({ credits }: { credits: number }) {
       </Field>
       {none && (
         <div className={`notice stack ${styles.noCredits}`} data-testid="no-credits">
-          <p>No credits left on your plan. A new demo waits for payment and starts by itself when your plan is upgraded.</p>
+          <p>
+            No credits left on your plan. A new demo is planned for you to review now; it records by itself once your plan is
+            upgraded.
+          </p>
           <UpgradeButton plan="pro" />
         </div>
       )}
@@ -83,7 +87,7 @@ export function NewDemoForm({ credits }: { credits: number }) {
         </p>
       )}
       <button type="submit" className={`btn btn-primary ${styles.submit}`} disabled={busy || !ready}>
-        {busy ? 'Creating…' : none ? 'Create demo (waits for payment)' : 'Create demo'}
+        {busy ? 'Creating…' : none ? 'Create demo (review now, record after payment)' : 'Create demo'}
       </button>
     </form>
   );

@@ -10,7 +10,7 @@ import { StatusBadge } from '../StatusBadge';
 import { DemoActions } from './DemoActions';
 import styles from './DemoClient.module.css';
 import { FailurePanel } from './FailurePanel';
-import { ExpiredPanel, PaymentPanel } from './PaymentPanel';
+import { ExpiredPanel, PaymentPanel, ReviewPaymentNotice } from './PaymentPanel';
 import { SharePanel } from './SharePanel';
 import { StatusPanel } from './StatusPanel';
 import { StepEditor } from './StepEditor';
@@ -25,7 +25,8 @@ const REFRESH_EVERY_MS = 500;
 
 /**
  * `/demo/[id]` in the browser: starts from the server's view, follows the live events, and shows
- * what the status calls for — the upgrade panel while waiting for payment, the cards at review, the
+ * what the status calls for — the upgrade panel while waiting for payment, the cards at review (with
+ * a notice when the demo holds no credit), the
  * failure panel when paused, the player and share links when done (or that the video expired).
  */
 export function DemoClient({ initial }: { initial: DemoView }) {
@@ -106,7 +107,11 @@ export function DemoClient({ initial }: { initial: DemoView }) {
 
       {view.status === 'paused' && view.failure && <FailurePanel demoId={view.id} failure={view.failure} onView={setView} />}
 
-      {view.status === 'awaiting_review' && <StepEditor demoId={view.id} steps={view.steps} onView={setView} />}
+      {view.status === 'awaiting_review' && view.needsPayment && <ReviewPaymentNotice />}
+
+      {view.status === 'awaiting_review' && (
+        <StepEditor demoId={view.id} steps={view.steps} needsPayment={view.needsPayment} onView={setView} />
+      )}
 
       {view.status === 'done' && view.files && (
         <>

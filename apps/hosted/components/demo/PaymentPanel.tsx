@@ -2,9 +2,9 @@ import { UpgradeButton } from '../billing/UpgradeButton';
 import styles from './PaymentPanel.module.css';
 
 /**
- * The demo page's panel while the demo waits for payment (no credit was left when it was created):
- * it starts by itself when a payment credits the account — the page follows its events, so the
- * status moves on without a reload — and the upgrade button opens the checkout here.
+ * The demo page's panel while the demo waits for payment (its steps confirmed with no credit left): it
+ * records by itself when a payment credits the account — the page follows its events, so the status
+ * moves on without a reload — and the upgrade button opens the checkout here.
  */
 export function PaymentPanel() {
   return (
@@ -12,7 +12,20 @@ export function PaymentPanel() {
       <h2 id="payment-title" className={styles.title}>
         No credits left on your plan
       </h2>
-      <p className={styles.text}>Waiting for payment — this demo starts by itself when your plan is upgraded.</p>
+      <p className={styles.text}>Waiting for payment — this demo records by itself when your plan is upgraded.</p>
+      <UpgradeButton plan="pro" />
+    </section>
+  );
+}
+
+/** Above the cards at review when the demo holds no credit (view.needsPayment): review now, pay to record. */
+export function ReviewPaymentNotice() {
+  return (
+    <section className={`panel ${styles.panel}`} aria-labelledby="needs-payment-title" data-testid="needs-payment">
+      <h2 id="needs-payment-title" className={styles.title}>
+        No credits left
+      </h2>
+      <p className={styles.text}>Review the steps now; recording starts by itself once your plan is upgraded.</p>
       <UpgradeButton plan="pro" />
     </section>
   );

@@ -78,7 +78,7 @@ function statusLine(view: DemoView): string {
     case 'awaiting_review':
       return 'The plan is ready. Check the cards below, change what you like, then confirm to record.';
     case 'awaiting_payment':
-      return 'Not started: no credit was left when it was created.';
+      return 'Waiting for payment: the steps are confirmed; recording starts by itself when your plan is upgraded.';
     case 'done':
       if (view.expiredAt) return 'The video was made, and has since expired.';
       return view.files ? `Your video is ready (${clock(view.files.durationMs)}).` : 'Your video is ready.';

@@ -22,9 +22,20 @@ import styles from './StepEditor.module.css';
 /**
  * The review: the plan's step cards to edit, reorder (drag, keyboard, or the move buttons), add,
  * delete and re-plan, then save and confirm. Cards change locally until saved; while they have
- * unsaved changes, a newer plan from the server does not overwrite them.
+ * unsaved changes, a newer plan from the server does not overwrite them. `needsPayment`: the demo
+ * holds no credit, so confirming makes it wait for payment (the button says so).
  */
-export function StepEditor({ demoId, steps, onView }: { demoId: string; steps: Step[]; onView: (view: DemoView) => void }) {
+export function StepEditor({
+  demoId,
+  steps,
+  needsPayment,
+  onView,
+}: {
+  demoId: string;
+  steps: Step[];
+  needsPayment?: boolean;
+  onView: (view: DemoView) => void;
+}) {
   const [cards, setCards] = useState<Step[]>(steps);
   const [dirty, setDirty] = useState(false);
   const [errors, setErrors] = useState<Map<string, CardError>>(new Map());
@@ -205,7 +216,7 @@ export function StepEditor({ demoId, steps, onView }: { demoId: string; steps: S
           {busy === 'save' ? 'Saving…' : 'Save changes'}
         </button>
         <button type="button" className="btn btn-primary" onClick={confirm} disabled={busy !== undefined || cards.length === 0}>
-          {busy === 'confirm' ? 'Starting…' : 'Confirm and record'}
+          {busy === 'confirm' ? 'Starting…' : needsPayment ? 'Confirm (records after payment)' : 'Confirm and record'}
         </button>
       </div>
     </section>

@@ -27,7 +27,7 @@ export function ownedDemo(ownerId: string, demoId: string) {
 const qb = new QueryBuilder();
 const selectIds = () => qb.select({ id: demos.id }).from(demos);
 
-/** Insert a new demo with its run row (run id = demo id) in `tx`: `created` and charged, or `awaiting_payment`. */
+/** Insert a new demo with its run row (run id = demo id) in `tx`, `created`, charged when a credit was taken. */
 export async function insertDemo(
   tx: Tx,
   values: { id: string; ownerId: string; title: string; url: string; description: string; language: string },

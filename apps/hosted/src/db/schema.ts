@@ -59,8 +59,9 @@ export const demos = pgTable(
 /**
  * One run of a demo, summarised from the worker's hooks for the dashboard and the demo page.
  * `status` uses core's run statuses: created, awaiting_review, approved, running, paused, done,
- * failed, cancelled; plus the hosted app's `awaiting_payment` (created without a credit, not queued
- * yet: it is submitted when a payment credits the account).
+ * failed, cancelled; plus the hosted app's `awaiting_payment` (steps confirmed without a credit: it
+ * waits at review in the queue and is approved when a payment credits the account). `charged`: the
+ * run holds one of its owner's credits.
  */
 export const runs = pgTable('runs', {
   id: text('id').primaryKey(),

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { LanguageSchema, type Step } from '@showrunner/core';
 import * as z from 'zod';
 import { userState } from '../db/accounts';
-import { awaitingCount, lockUser, MAX_AWAITING_PAYMENT, refundRun } from '../db/charges';
+import { lockUser, MAX_AWAITING_PAYMENT, refundRun, unpaidCount } from '../db/charges';
 import { db } from '../db/client';
 import * as demosDb from '../db/demos';
 import { insertEvent, lastEventId } from '../db/events';
@@ -58,12 +58,13 @@ export function firstTitle(description: string): string {
 }
 
 /**
- * Start a demo: validate the form, take one credit in one statement and insert the demo with its run
- * (charged), then submit the run to the queue to be planned (submitRun: when the queue cannot take it
- * the run fails, its credit comes back, and SR_UNAVAILABLE is thrown). With no credit left the demo
- * is inserted as `awaiting_payment` instead, not queued: continueAwaitingDemos submits it when a
- * payment credits the account. At most MAX_AWAITING_PAYMENT demos wait; one more is SR_QUOTA_EXCEEDED
- * naming `credits`. The no-credit path holds the user's row locked, so concurrent creates count right.
+ * Start a demo: validate the form, take one credit in one statement when there is one (charged), insert
+ * the demo with its run as `created`, then submit the run to the queue to be planned (submitRun: when
+ * the queue cannot take it the run fails, a credit taken comes back, and SR_UNAVAILABLE is thrown).
+ * Without a credit the demo is still planned and reviewed; confirm takes the credit the recording
+ * needs. At most MAX_AWAITING_PAYMENT unfinished demos may hold no credit; one more is
+ * SR_QUOTA_EXCEEDED naming `credits`. The no-credit path holds the user's row locked, so concurrent
+ * creates count right.
  */
 export async function createDemo(userId: string, input: NewDemo): Promise<DemoView> {
   const parsed = NewDemoSchema.safeParse(input ?? {});
@@ -73,7 +74,7 @@ export async function createDemo(userId: string, input: NewDemo): Promise<DemoVi
   }
   const { url, description, language = 'en' } = parsed.data;
   const id = randomUUID();
-  const charged = await db().transaction(async (tx) => {
+  await db().transaction(async (tx) => {
     await upsertUser(tx, userId);
     // Taking a credit is the first statement; only without one is the user's row locked, so the count
     // of waiting demos cannot race (and a credit granted in between is taken then).
@@ -82,22 +83,20 @@ export async function createDemo(userId: string, input: NewDemo): Promise<DemoVi
       if ((await lockUser(tx, userId)) === 'deleted') throw new HostedError('SR_FORBIDDEN', 'This account was deleted.');
       took = (await takeCredit(tx, userId)) !== undefined;
     }
-    if (!took && (await awaitingCount(tx, userId)) >= MAX_AWAITING_PAYMENT)
+    if (!took && (await unpaidCount(tx, userId)) >= MAX_AWAITING_PAYMENT)
       throw new HostedError(
         'SR_QUOTA_EXCEEDED',
         `No demos left on this plan, and ${MAX_AWAITING_PAYMENT} demos are already waiting for payment.`,
         { field: 'credits' },
       );
-    const status = took ? 'created' : 'awaiting_payment';
     await demosDb.insertDemo(
       tx,
       { id, ownerId: userId, title: firstTitle(description), url, description, language },
-      { status, charged: took },
+      { status: 'created', charged: took },
     );
-    await insertEvent(tx, id, 'status', { status });
-    return took;
+    await insertEvent(tx, id, 'status', { status: 'created' });
   });
-  if (charged) await submitRun({ ownerId: userId, demoId: id, url, description, language });
+  await submitRun({ ownerId: userId, demoId: id, url, description, language });
   return getDemo(userId, id);
 }
 
@@ -133,10 +132,10 @@ export async function cancelDemo(userId: string, id: string): Promise<DemoView> 
       ['awaiting_payment', 'created', 'awaiting_review', 'approved', 'running', 'paused'],
     );
     if (!done) return;
-    await refundRun(tx, done.id); // only if its recording never began
+    await refundRun(tx, done.id); // only if it holds a credit and its recording never began
     await insertEvent(tx, demo.id, 'status', { status: 'cancelled' });
   });
-  if (run?.status === 'awaiting_payment') return getDemo(userId, id); // never queued: nothing to stop
+  // awaiting_payment too: that run waits at review in the queue
   await withinTime('cancel', queue().cancel(runId, { by: userId })).catch((err: { code?: string }) => {
     if (err.code !== 'SR_RUN_INVALID') throw err; // never reached the queue: nothing to stop
   });

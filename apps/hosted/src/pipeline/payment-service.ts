@@ -1,41 +1,49 @@
+import type { Step } from '@showrunner/core';
 import { oldestAwaiting } from '../db/charges';
 import { db } from '../db/client';
 import * as demosDb from '../db/demos';
 import { insertEvent } from '../db/events';
 import { takeCredit } from '../db/users';
-import { type Submittable, submitRun } from './submit';
+import { approveInQueue } from './review-service';
 
 /**
- * Submit this user's awaiting_payment demos, oldest first, each taking one credit in one statement,
- * until credits run out; each goes `awaiting_payment` → `created` (charged) with a status event, so its
- * page sees it live, and is then submitted to the queue. Idempotent and safe to run concurrently: each
- * demo's run row is taken FOR UPDATE SKIP LOCKED and moved only from awaiting_payment. A demo the queue
- * cannot take is failed and refunded (submitRun), and the rest wait for the next call.
+ * Record this user's awaiting_payment demos (steps confirmed, no credit then), oldest first, each
+ * taking one credit in one statement, until credits run out: each goes `awaiting_payment` → `approved`
+ * (charged) with a status event, so its page sees it live, and is then approved in the queue with its
+ * saved cards, so it records and finishes with no further click. Idempotent and safe to run
+ * concurrently: each demo's run row is taken FOR UPDATE SKIP LOCKED and moved only from
+ * awaiting_payment. A demo the queue refuses goes back to review keeping its credit (approveInQueue),
+ * and the rest wait for the next call.
  * Called by the billing webhook AFTER its transaction commits, and by the monthly free grant.
- * Returns how many demos were submitted.
+ * Returns how many demos were approved.
  */
 export async function continueAwaitingDemos(userId: string): Promise<number> {
-  let submitted = 0;
+  let approved = 0;
   for (;;) {
-    const next = await db().transaction(async (tx): Promise<Submittable | 'none' | 'no-credit'> => {
+    const next = await db().transaction(async (tx) => {
       const run = await oldestAwaiting(tx, userId);
-      if (!run) return 'none';
-      if ((await takeCredit(tx, userId)) === undefined) return 'no-credit';
-      await demosDb.updateRun(tx, userId, run.demoId, { status: 'created', charged: true, startedAt: new Date() }, [
-        'awaiting_payment',
-      ]);
-      await insertEvent(tx, run.demoId, 'status', { status: 'created' });
-      return { ownerId: userId, demoId: run.demoId, url: run.url, description: run.description, language: run.language };
+      if (!run || (await takeCredit(tx, userId)) === undefined) return undefined;
+      const cards = (await demosDb.readSteps(tx, userId, run.demoId)) as Step[];
+      await demosDb.updateRun(
+        tx,
+        userId,
+        run.demoId,
+        { status: 'approved', charged: true, startedAt: new Date(), stepCount: cards.length },
+        ['awaiting_payment'],
+      );
+      await insertEvent(tx, run.demoId, 'status', { status: 'approved' });
+      return { run, cards };
     });
-    if (next === 'none' || next === 'no-credit') return submitted;
+    if (!next) return approved;
+    const { run, cards } = next;
     try {
-      await submitRun(next);
-      submitted += 1;
+      await approveInQueue(userId, { id: run.demoId, url: run.url, title: run.title, language: run.language }, run.runId, cards);
+      approved += 1;
     } catch (err) {
-      // The queue is down: that demo failed with its credit back; the others keep waiting (a next
-      // payment event or the monthly sweep continues them) rather than failing one after another.
-      console.warn(`[hosted:billing] demo ${next.demoId} could not be submitted after payment: ${(err as Error).message}`);
-      return submitted;
+      // That demo is back at review with its credit; the others keep waiting (a next payment event or
+      // the monthly sweep continues them) rather than failing one after another.
+      console.warn(`[hosted:billing] demo ${run.demoId} could not be approved after payment: ${(err as Error).message}`);
+      return approved;
     }
   }
 }

@@ -4,7 +4,7 @@ import { planOf } from '../billing/plans';
 import { db } from '../db/client';
 import * as demosDb from '../db/demos';
 import { insertEvent } from '../db/events';
-import { planIdOf } from '../db/users';
+import { planIdOf, takeCredit } from '../db/users';
 import { HostedError } from '../errors';
 import { conflict, fromCore, requireDemo } from './common';
 import { hostedConfig } from './config';
@@ -104,29 +104,49 @@ export async function replanStep(userId: string, id: string, index: number, sent
 
 /**
  * Approve the saved cards: checked as a demo (SR_INVALID_STEP naming the step) and against the
- * owner's plan (SR_PLAN_LIMIT when the narration alone is over its video length), the run marked
- * approved, then `queue.approve` enqueues the recording. If the queue refuses, the run goes back to
- * review and the error is thrown.
+ * owner's plan (SR_PLAN_LIMIT when the narration alone is over its video length). A run holding no
+ * credit takes one now, in one statement; with none left it waits as `awaiting_payment` with its cards
+ * saved, and continueAwaitingDemos approves it when a payment credits the account. Otherwise the run is
+ * marked approved and approveInQueue enqueues the recording.
  */
 export async function confirm(userId: string, id: string): Promise<DemoView> {
-  const { demo, runId, cards } = await db().transaction(async (tx) => {
-    const found = await requireDemo(tx, userId, id, true);
-    if (found.run?.status !== 'awaiting_review') throw conflict('confirm', found.run?.status);
-    const saved = checkCards(found.demo.url, await demosDb.readSteps(tx, userId, found.demo.id));
-    checkNarrationLength(planOf(await planIdOf(tx, userId)), saved);
-    await demosDb.updateRun(tx, userId, found.demo.id, {
-      status: 'approved',
+  const approved = await db().transaction(async (tx) => {
+    const { demo, run, runId } = await requireDemo(tx, userId, id, true);
+    if (run?.status !== 'awaiting_review') throw conflict('confirm', run?.status);
+    const cards = checkCards(demo.url, await demosDb.readSteps(tx, userId, demo.id));
+    checkNarrationLength(planOf(await planIdOf(tx, userId)), cards);
+    const paid = run.charged || (await takeCredit(tx, userId)) !== undefined;
+    const status = paid ? 'approved' : 'awaiting_payment';
+    await demosDb.updateRun(tx, userId, demo.id, {
+      status,
+      charged: paid,
       stage: null,
       progress: null,
       stepIndex: null,
-      stepCount: saved.length,
-      startedAt: new Date(),
+      stepCount: cards.length,
+      startedAt: paid ? new Date() : null,
     });
-    await insertEvent(tx, found.demo.id, 'status', { status: 'approved' });
-    return { ...found, cards: saved };
+    await insertEvent(tx, demo.id, 'status', { status });
+    return paid ? { demo, runId, cards } : undefined;
   });
+  if (approved) await approveInQueue(userId, approved.demo, approved.runId, approved.cards);
+  return getDemo(userId, id);
+}
+
+/**
+ * Enqueue the recording of an `approved` run with its saved cards (`queue.approve`). If the queue
+ * refuses, the run goes back to review (keeping its credit) and the error is thrown. Called by confirm
+ * and continueAwaitingDemos after their transaction commits.
+ */
+export async function approveInQueue(
+  userId: string,
+  demo: { id: string; url: string; title: string; language: string },
+  runId: string,
+  cards: Step[],
+): Promise<void> {
   try {
-    const approved = parseDemo({ url: demo.url, title: demo.title.slice(0, LIMITS.titleChars), steps: cards }, 'the step cards');
+    const title = demo.title.slice(0, LIMITS.titleChars);
+    const approved = parseDemo({ url: demo.url, title, language: demo.language, steps: cards }, 'the step cards');
     await withinTime('approve', queue().approve(runId, approved, { by: userId }));
   } catch (err) {
     await db().transaction(async (tx) => {
@@ -135,7 +155,6 @@ export async function confirm(userId: string, id: string): Promise<DemoView> {
     });
     throw fromCore(err, 'SR_INVALID_STEP');
   }
-  return getDemo(userId, id);
 }
 
 /**

@@ -5,7 +5,7 @@ import { insertEvent } from '../db/events';
 import { HostedError } from '../errors';
 import { queue, withinTime } from './queue';
 
-/** A demo whose run is ready to go to the queue (its credit taken, its row committed as `created`). */
+/** A demo whose run is ready to go to the queue (its row committed as `created`, charged or not). */
 export interface Submittable {
   ownerId: string;
   demoId: string;
@@ -17,8 +17,8 @@ export interface Submittable {
 
 /**
  * Submit a created run to the queue to be planned. When the queue cannot take it (Redis down), the run
- * is marked failed, its credit refunded (refundRun, once), a `status` event logged, and SR_UNAVAILABLE
- * thrown. Called by createDemo and continueAwaitingDemos after their transaction commits.
+ * is marked failed, a credit it holds refunded (refundRun, once), a `status` event logged, and
+ * SR_UNAVAILABLE thrown. Called by createDemo after its transaction commits.
  */
 export async function submitRun(run: Submittable): Promise<void> {
   const { ownerId, demoId, url, description, language } = run;

@@ -19,8 +19,9 @@ export const RUN_STATUSES = [
 /** A run status as core has it. */
 export type RunStatus = (typeof RUN_STATUSES)[number];
 /**
- * What the dashboard and the demo page show: core's run statuses plus `awaiting_payment` (a demo
- * created without a credit: not queued until a payment credits the account, then it goes on by itself).
+ * What the dashboard and the demo page show: core's run statuses plus `awaiting_payment` (steps
+ * confirmed without a credit: the run waits at review in the queue until a payment credits the
+ * account, then it records by itself).
  */
 export const DEMO_STATUSES = [...RUN_STATUSES, 'awaiting_payment'] as const;
 export type DemoStatus = (typeof DEMO_STATUSES)[number];
@@ -84,6 +85,8 @@ export interface DemoView extends DemoSummary {
   error?: { code: string; message: string };
   /** The cards: present from review on. */
   steps: Step[];
+  /** The run holds no credit and is not finished: its recording waits for payment (review says so). */
+  needsPayment?: boolean;
   failure?: PendingFailure;
   files?: VideoFiles;
   shares: ShareLink[];

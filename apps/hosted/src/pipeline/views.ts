@@ -41,6 +41,8 @@ export interface RunFailure {
   deadline?: string;
 }
 
+const FINAL = ['done', 'failed', 'cancelled'];
+
 /** Share of the whole run each stage takes, for the dashboard's small bar: [start, width]. */
 const SPAN: Record<string, [number, number]> = {
   parse: [0, 0.1],
@@ -132,6 +134,7 @@ export function toView(
     startedAt: run?.startedAt?.toISOString(),
     error: run?.errorCode ? { code: run.errorCode, message: run.errorMessage ?? '' } : undefined,
     steps: extra.steps,
+    needsPayment: !!run && !run.charged && !FINAL.includes(run.status),
     failure: pending,
     // The retention job removed the files: the row stays, the player does not.
     files: run && !demo.expiredAt ? videoFiles(run, `/api/demos/${demo.id}/files`) : undefined,
