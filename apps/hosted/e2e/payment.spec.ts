@@ -7,11 +7,11 @@ import { watch } from './harness/page-watch';
 import { expectPlayable } from './harness/player';
 import { shoot } from './harness/shots';
 
-// Flow C of the seed, in the browser: a free user with no credit left creates a demo, which waits as
-// awaiting_payment (nothing queued); LemonSqueezy's subscription webhook — signed as LemonSqueezy signs
-// it, hex HMAC-SHA256 of the raw body in X-Signature — credits the account, and the open page moves on
-// by itself, live, to the plan; after the review every demo has, the video is made (free → pro: no
-// watermark). Its expiry comes: the dashboard warns, the worker's housekeeping sweep (every second in
+// Flow C of the seed, in the browser: a free user with no credit left creates a demo, which is planned
+// and reviewed as every demo is (the review says the recording waits for payment); confirming waits as
+// awaiting_payment; LemonSqueezy's subscription webhook — signed as LemonSqueezy signs it, hex
+// HMAC-SHA256 of the raw body in X-Signature — credits the account, and the open page moves on by
+// itself, live, through the recording to the video, with no click (free → pro: no watermark). Its expiry comes: the dashboard warns, the worker's housekeeping sweep (every second in
 // this stack) removes the files, the share page says so. Then Clerk deletes the user (a svix-signed user.deleted): their still-valid session gets
 // 401 and their demo is gone.
 
@@ -31,7 +31,7 @@ async function sql(text: string, params: unknown[] = []) {
   }
 }
 
-test('a demo made at quota waits for payment and goes on by itself when the subscription webhook arrives', async ({
+test('a demo made at quota is reviewed, waits for payment at confirm and records by itself when the subscription webhook arrives', async ({
   page,
   signIn,
   apiAs,
@@ -49,30 +49,53 @@ test('a demo made at quota waits for payment and goes on by itself when the subs
     await page.reload();
     await expect(page.getByTestId('credits')).toHaveText('0 credits left');
     const notice = page.getByTestId('no-credits');
-    await expect(notice).toContainText('starts by itself when your plan is upgraded');
+    await expect(notice).toContainText('it records by itself once your plan is upgraded');
     await expect(notice.getByRole('button', { name: 'Upgrade to Pro' })).toBeEnabled();
   });
 
-  await test.step('creating a demo opens its page waiting for payment; nothing is queued', async () => {
+  await test.step('the demo is planned all the same; its review says the recording waits for payment', async () => {
     await page.getByLabel('Web address').fill(exampleUrl);
     await page.getByLabel('What should the video show?').fill(DESCRIPTION);
-    await page.getByRole('button', { name: 'Create demo (waits for payment)' }).click();
+    await page.getByRole('button', { name: 'Create demo (review now, record after payment)' }).click();
     await expect(page).toHaveURL(/\/demo\/[0-9a-f-]{36}$/);
+    await expect(page.getByTestId('status')).toHaveAttribute('data-status', 'awaiting_review', { timeout: 180_000 });
+    await expect(page.getByTestId('step-card')).toHaveCount(2);
+    const notice = page.getByTestId('needs-payment');
+    await expect(notice).toContainText('Review the steps now; recording starts by itself once your plan is upgraded.');
+    await expect(notice.getByRole('button', { name: 'Upgrade to Pro' })).toBeEnabled();
+    await shoot(page, 'needs-payment-review');
+    await page.setViewportSize({ width: 1280, height: 800 });
+  });
+  const demoId = page.url().split('/').at(-1)!;
+  expect(await sql('select status, charged from runs where id = $1', [demoId])).toEqual([
+    { status: 'awaiting_review', charged: false },
+  ]);
+
+  await test.step('confirming with no credit waits for payment, the cards kept', async () => {
+    await page.getByRole('button', { name: 'Confirm (records after payment)' }).click();
     await expect(page.getByTestId('status')).toHaveAttribute('data-status', 'awaiting_payment');
+    await expect(page.getByTestId('stage')).toHaveText(
+      'Waiting for payment: the steps are confirmed; recording starts by itself when your plan is upgraded.',
+    );
     const panel = page.getByTestId('awaiting-payment');
-    await expect(panel).toContainText('Waiting for payment — this demo starts by itself when your plan is upgraded');
+    await expect(panel).toContainText('Waiting for payment — this demo records by itself when your plan is upgraded');
     await expect(panel.getByRole('button', { name: 'Upgrade to Pro' })).toBeEnabled();
     await expect(page.getByTestId('connection')).toHaveText('Live');
     await shoot(page, 'awaiting-payment');
     await page.setViewportSize({ width: 1280, height: 800 });
   });
-  const demoId = page.url().split('/').at(-1)!;
   expect(await sql('select status, charged from runs where id = $1', [demoId])).toEqual([
     { status: 'awaiting_payment', charged: false },
   ]);
 
-  await test.step('the subscription webhook arrives: the page moves on to the plan without a click or reload', async () => {
+  await test.step('the subscription webhook arrives: the page records and finishes live, with no click or reload', async () => {
     const seen = await watch(page);
+    // Every click on the page from here on is counted: none may be needed.
+    await page.evaluate(() => {
+      const w = window as unknown as { __clicks: number };
+      w.__clicks = 0;
+      document.addEventListener('click', () => (w.__clicks += 1), true);
+    });
     const body = subscriptionEvent('subscription_created', {
       id: `${Date.now() % 1_000_000}`,
       userId: user,
@@ -87,18 +110,14 @@ test('a demo made at quota waits for payment and goes on by itself when the subs
     });
     expect(res.status()).toBe(200);
     expect((await res.json()).outcome).toBe('applied');
-    await expect(page.getByTestId('status')).toHaveAttribute('data-status', 'awaiting_review', { timeout: 180_000 });
-    await expect(page.getByTestId('step-card')).toHaveCount(2);
+    await expect(page.getByTestId('status')).toHaveAttribute('data-status', 'done', { timeout: 420_000 });
     const { statuses } = await seen();
     expect(statuses[0]).toBe('awaiting_payment');
-    expect(statuses).toContain('awaiting_review');
-    expect(await sql('select plan, credits from users where id = $1', [user])).toEqual([{ plan: 'pro', credits: 29 }]);
-  });
-
-  await test.step('after the review, the video is made and plays', async () => {
-    await page.getByRole('button', { name: 'Confirm and record' }).click();
-    await expect(page.getByTestId('status')).toHaveAttribute('data-status', 'done', { timeout: 420_000 });
+    expect(statuses).toContain('running');
+    expect(statuses).not.toContain('awaiting_review');
+    expect(await page.evaluate(() => (window as unknown as { __clicks: number }).__clicks)).toBe(0);
     await expectPlayable(page, ['Start with the email address.']);
+    expect(await sql('select plan, credits from users where id = $1', [user])).toEqual([{ plan: 'pro', credits: 29 }]);
     expect(await sql('select charged from runs where id = $1', [demoId])).toEqual([{ charged: true }]);
     // Pro keeps videos 90 days.
     const [{ days }] = await sql(
