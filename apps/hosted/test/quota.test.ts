@@ -79,6 +79,25 @@ describe('awaiting_payment', () => {
     expect(await continueAwaitingDemos(user)).toBe(0);
   });
 
+  it("a repeated report of the plan neither puts the planner's cards back nor moves a waiting demo back to review", async () => {
+    const user = 'user_edits_then_waits';
+    await service.ensureUser(user);
+    await t.sql('update users set credits = 0 where id = $1', [user]);
+    const demo = await atReview(user);
+    const edited = demo.steps.map((step, i) => (i === 0 ? { ...step, narration: 'My own words.' } : step));
+    await service.saveSteps(user, demo.id, edited);
+    const spec = statusHook().hooks!.onStatusChange!;
+    const report = () =>
+      (typeof spec === 'function' ? spec : spec.handler)({ runId: demo.runId, status: 'awaiting_review' } as never, {} as never);
+    await report(); // the same plan reported again while the person edits
+    expect((await service.getDemo(user, demo.id)).steps[0]!.narration).toBe('My own words.');
+    await service.confirm(user, demo.id);
+    await report(); // and again while it waits for payment
+    const view = await service.getDemo(user, demo.id);
+    expect(view.status).toBe('awaiting_payment');
+    expect(view.steps[0]!.narration).toBe('My own words.');
+  });
+
   it('takes the credit at confirm when one came meanwhile', async () => {
     const user = 'user_pays_at_confirm';
     await service.ensureUser(user);

@@ -1,4 +1,4 @@
-import { and, eq, notInArray } from 'drizzle-orm';
+import { and, eq, notInArray, or } from 'drizzle-orm';
 import type { Tx } from './client';
 import type { RunRow } from './demos';
 import { type EventType, insertEvent } from './events';
@@ -20,19 +20,27 @@ export const FINAL = ['done', 'failed', 'cancelled'];
 /**
  * Update a run that is not finished yet, and log `events` for its demo, in `tx`. `stage` limits the
  * update to a run whose current stage is that one (progress of a stage that is no longer current
- * changes nothing). Returns the demo id, or undefined when no row matched (nothing is logged then).
+ * changes nothing); `planning` limits it to a run still being planned (created, or running its parse
+ * stage). Returns the demo id, or undefined when no row matched (nothing is logged then).
  */
 export async function reportRun(
   tx: Tx,
   runId: string,
   patch: Partial<Omit<RunRow, 'id' | 'demoId' | 'createdAt' | 'updatedAt'>>,
   events: Logged[] | ((demoId: string) => Logged[]),
-  options: { stage?: string } = {},
+  options: { stage?: string; planning?: boolean } = {},
 ): Promise<string | undefined> {
   const [row] = await tx
     .update(runs)
     .set(patch)
-    .where(and(eq(runs.id, runId), notInArray(runs.status, FINAL), options.stage ? eq(runs.stage, options.stage) : undefined))
+    .where(
+      and(
+        eq(runs.id, runId),
+        notInArray(runs.status, FINAL),
+        options.stage ? eq(runs.stage, options.stage) : undefined,
+        options.planning ? or(eq(runs.status, 'created'), and(eq(runs.status, 'running'), eq(runs.stage, 'parse'))) : undefined,
+      ),
+    )
     .returning({ demoId: runs.demoId });
   if (!row) return undefined;
   for (const e of typeof events === 'function' ? events(row.demoId) : events) await insertEvent(tx, row.demoId, e.type, e.data);

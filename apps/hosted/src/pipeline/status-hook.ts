@@ -63,10 +63,18 @@ export function statusHook(options: StatusHookOptions = {}): HookPlugin {
     const plan = run.outputs.parse.demo;
     forget(runId);
     await db().transaction(async (tx) => {
-      const demoId = await reportRun(tx, runId, { status: 'awaiting_review', stage: null, progress: null }, [
-        { type: 'status', data: { status: 'awaiting_review' } },
-        { type: 'steps', data: { count: plan.steps.length } },
-      ]);
+      // Once review began, the person's cards are the truth: a repeated report (a parse job run twice)
+      // must not put the planner's cards back, nor move a demo waiting for payment back to review.
+      const demoId = await reportRun(
+        tx,
+        runId,
+        { status: 'awaiting_review', stage: null, progress: null },
+        [
+          { type: 'status', data: { status: 'awaiting_review' } },
+          { type: 'steps', data: { count: plan.steps.length } },
+        ],
+        { planning: true },
+      );
       if (demoId) await writePlan(tx, demoId, plan.steps, plan.title);
     });
   }
