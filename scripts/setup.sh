@@ -7,7 +7,8 @@ cd "$(dirname "$0")/.."
 need=()
 command -v ffmpeg >/dev/null 2>&1 || need+=(ffmpeg)
 command -v chromium >/dev/null 2>&1 || [ -x /usr/lib/chromium/chromium ] || need+=(chromium)
-fc-list 2>/dev/null | grep -qi 'DejaVu Sans' || need+=(fonts-dejavu-core)
+# grep reads to the end (no -q): under pipefail an early exit would SIGPIPE fc-list and ask apt for nothing new.
+fc-list 2>/dev/null | grep -i 'DejaVu Sans' >/dev/null || need+=(fonts-dejavu-core)
 # Burned-in captions in Chinese, Japanese and Korean need a CJK font; Arabic and Hebrew need one with their letters.
 [ -n "$(fc-list :lang=zh-cn 2>/dev/null)" ] || need+=(fonts-noto-cjk)
 [ -n "$(fc-list :lang=ar 2>/dev/null)" ] || need+=(fonts-noto-core)
