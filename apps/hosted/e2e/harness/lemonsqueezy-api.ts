@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-// A local server speaking LemonSqueezy's JSON:API (docs.lemonsqueezy.com/api) for the two calls the
-// app makes: POST /v1/checkouts and GET /v1/subscriptions/:id. The SDK has no base-URL option and calls
+// A local server speaking LemonSqueezy's JSON:API (docs.lemonsqueezy.com/api) for the calls the app
+// makes: POST /v1/checkouts, GET /v1/subscriptions/:id and DELETE /v1/subscriptions/:id (cancel). The SDK has no base-URL option and calls
 // the global fetch at request time: vitest tests send it here with redirectLemonSqueezy (in-process),
 // the browser tests' server with LEMONSQUEEZY_API_URL (src/billing/api-origin.ts). Every request is recorded.
 
@@ -21,7 +21,7 @@ const JSON_API = 'application/vnd.api+json';
 
 /**
  * Start the fixture. `apiKey` is the only Bearer token it accepts (401 otherwise, as LemonSqueezy);
- * `subscriptions` are what GET /v1/subscriptions/:id finds (others are 404 with JSON:API errors).
+ * `subscriptions` are what GET and DELETE /v1/subscriptions/:id find (others are 404 with JSON:API errors).
  * `localCheckout`: checkout URLs point at this server, which answers them with a small stand-in page
  * (a browser test cannot reach showrunner.lemonsqueezy.com); otherwise they look like LemonSqueezy's.
  */
@@ -107,6 +107,14 @@ export async function lemonSqueezyApi(
             },
           },
         },
+      });
+    }
+    if (req.method === 'DELETE' && sub) {
+      // Cancelling answers the subscription, now cancelled: it ends at the period's end.
+      if (!subscriptions[sub[1]!]) return error(404, 'Not Found', 'The requested resource could not be found.');
+      return send(200, {
+        jsonapi: { version: '1.0' },
+        data: { type: 'subscriptions', id: sub[1], attributes: { status: 'cancelled', cancelled: true } },
       });
     }
     return error(404, 'Not Found', `No route ${req.method} ${path}.`);

@@ -1,8 +1,9 @@
 import type { UserJSON, WebhookEvent } from '@clerk/nextjs/server';
 import { freePeriod } from '../billing/credits';
+import { cancelAtLemonSqueezy } from '../billing/lemonsqueezy';
 import { demoIdsOf, type Profile, tombstone, upsertProfile } from '../db/accounts';
 import { db } from '../db/client';
-import { recordDelivery, setOutcome } from '../db/subscriptions';
+import { billableSubscriptionsOf, recordDelivery, setOutcome, setStatus } from '../db/subscriptions';
 import { deleteDemo } from '../pipeline/demo-service';
 
 // Clerk's user events, after the route verified them (verifyWebhook). Each delivery is recorded in
@@ -39,8 +40,15 @@ export async function handleClerkEvent(svixId: string, event: WebhookEvent, now 
   return outcome;
 }
 
-/** Remove every demo of a (tombstoned) user, files first. Idempotent: a second call finds nothing. */
+/**
+ * Remove what a (tombstoned) user had: their LemonSqueezy subscriptions are cancelled (a deleted account
+ * is never charged again), then every demo goes, files first. Idempotent: a second call finds nothing
+ * left to do, except a cancellation LemonSqueezy refused the first time, which it tries again.
+ */
 export async function purgeUser(userId: string): Promise<number> {
+  for (const id of await billableSubscriptionsOf(db(), userId)) {
+    if (await cancelAtLemonSqueezy(id)) await setStatus(db(), id, 'cancelled');
+  }
   const ids = await demoIdsOf(db(), userId);
   for (const id of ids) await deleteDemo(userId, id);
   return ids.length;

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createCheckout, getSubscription, lemonSqueezySetup } from '@lemonsqueezy/lemonsqueezy.js';
+import { cancelSubscription, createCheckout, getSubscription, lemonSqueezySetup } from '@lemonsqueezy/lemonsqueezy.js';
 import { env } from '../env';
 import { HostedError } from '../errors';
 import { redirectLemonSqueezy } from './api-origin';
@@ -116,4 +116,26 @@ export async function fetchPortalUrl(subscriptionId: string): Promise<string | u
     return undefined;
   }
   return data?.data?.attributes?.urls?.customer_portal ?? undefined;
+}
+
+/**
+ * Cancel a subscription at LemonSqueezy (cancelSubscription = DELETE /v1/subscriptions/:id; it ends at
+ * the period's end and is never charged again). Called when the account is deleted (src/accounts/clerk.ts).
+ * Returns false, with an SR_BILLING_CANCEL warning, when payments are not configured or LemonSqueezy
+ * refuses: a replayed `user.deleted` tries again.
+ */
+export async function cancelAtLemonSqueezy(subscriptionId: string): Promise<boolean> {
+  if (!paymentsConfig()) {
+    console.warn(`[hosted:billing] SR_BILLING_CANCEL: subscription ${subscriptionId} not cancelled: payments are not configured`);
+    return false;
+  }
+  ready();
+  const { error, statusCode } = await cancelSubscription(subscriptionId);
+  if (error) {
+    console.warn(
+      `[hosted:billing] SR_BILLING_CANCEL: subscription ${subscriptionId}: LemonSqueezy answered ${statusCode}: ${error.message}`,
+    );
+    return false;
+  }
+  return true;
 }

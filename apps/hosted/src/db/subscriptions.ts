@@ -126,3 +126,15 @@ export async function latestSubscription(tx: Tx, userId: string): Promise<Subscr
 export async function setPortalUrl(tx: Tx, id: string, url: string): Promise<void> {
   await tx.update(subscriptions).set({ portalUrl: url, updatedAt: new Date() }).where(eq(subscriptions.id, id));
 }
+
+/** Statuses in which LemonSqueezy may still charge the customer (cancelled and expired ones will not). */
+const BILLABLE = ['on_trial', 'active', 'past_due', 'unpaid', 'paused'];
+
+/** The ids of the user's subscriptions that may still be charged (a deleted account cancels them). */
+export async function billableSubscriptionsOf(tx: Tx, userId: string): Promise<string[]> {
+  const rows = await tx
+    .select({ id: subscriptions.id })
+    .from(subscriptions)
+    .where(and(eq(subscriptions.userId, userId), inArray(subscriptions.status, BILLABLE)));
+  return rows.map((r) => r.id);
+}
