@@ -1,13 +1,14 @@
-// Issue 15's measurement checks, held against today's pipeline (capture to JPEG frames, one encode in
-// the merge) so that encoding while recording must pass them too: a short demo of the examples app
-// through the built CLI, then the final mp4 is measured with ffprobe/ffmpeg against the timeline the
-// merge reports in merge/output.json. Counts timestamps and samples, never pixels: a frame held because
+// Issue 15's measurement checks on the video encoded while recording (capture to JPEG frames, each
+// step's frames encoded as the next one is recorded): a short demo of the examples app through the
+// built CLI, then the final mp4 is measured with ffprobe/ffmpeg against the timeline the merge reports
+// in merge/output.json; a merge run again after the recording must give the same file. Counts timestamps and samples, never pixels: a frame held because
 // the page did not change is a legitimate repeat, a missing or extra slot on the clock is not.
 import { execFile } from 'node:child_process';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { MergeOutput, RecordOutput } from '@showrunner/core';
+import type { FfmpegMergeOutput } from '@showrunner/plugin-ffmpeg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startExampleServer } from '../examples/server.mjs';
 import { FFPROBE, probeFile, soundStarts, videoPts } from '../packages/plugin-ffmpeg/test/media.js';
@@ -55,6 +56,7 @@ let dir: string;
 let video: string;
 let merge: MergeOutput;
 let record: RecordOutput;
+let runDir: string;
 
 beforeAll(async () => {
   server = await startExampleServer();
@@ -72,6 +74,7 @@ beforeAll(async () => {
   const summary = JSON.parse(stdout);
   expect(Object.values(summary.steps)).toEqual(DEMO.steps.map(() => 'done'));
   video = summary.video;
+  runDir = summary.runDir;
   merge = JSON.parse(await readFile(path.join(summary.runDir, 'merge', 'output.json'), 'utf8'));
   record = JSON.parse(await readFile(path.join(summary.runDir, 'record', 'output.json'), 'utf8'));
 });
@@ -97,7 +100,18 @@ function stepChapters() {
   return chapters;
 }
 
-describe('the final video against its timeline (issue 15’s checks, on today’s pipeline)', () => {
+describe('the final video against its timeline (issue 15’s checks, encoded while recording)', () => {
+  it('was encoded while recording, and a merge run again afterwards writes the same file, byte for byte', async () => {
+    expect((merge as FfmpegMergeOutput).encodedWhileRecording).toBe(true);
+    const first = await readFile(video);
+    const again = await run(process.execPath, [BIN, '--json', 'record', '--resume', runDir, '--from', 'merge'], dir);
+    expect(again.code, again.stderr).toBe(0);
+    const summary = JSON.parse(again.stdout);
+    const output = JSON.parse(await readFile(path.join(runDir, 'merge', 'output.json'), 'utf8')) as FfmpegMergeOutput;
+    expect(output.encodedWhileRecording).toBe(false);
+    expect((await readFile(summary.video)).equals(first)).toBe(true);
+  }, 120_000);
+
   it('is constant 30 fps: declared rates, counted frames = duration × 30, every pts step the same', async () => {
     const v = await countedVideo(video);
     const pts = await videoPts(video);

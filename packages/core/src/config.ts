@@ -28,6 +28,12 @@ export interface ResolvedConfig {
    * `language` and the CLI's `--language` win over it. Core copies it into the request and the demo that stages read.
    */
   readonly language?: string;
+  /**
+   * Encode while recording: the merge plugin's `live` runs beside the record stage, so the video is ready
+   * seconds after the last step. Queue workers honour it too: the record worker then also runs the merge.
+   * Default true; false keeps the stages strictly one after the other.
+   */
+  readonly encodeWhileRecording: boolean;
   /** The config's guard settings (`trust`, `network`, `navigation`, `popups`, `secrets`, `decisionTimeoutMs`). */
   readonly policy: PolicyOptions;
   /** How queue workers on other machines share run files; undefined: the runs folder is shared. */
@@ -60,6 +66,7 @@ const DataSchema = z.object({
   baseUrl: z.url({ protocol: /^https?$/ }).optional(),
   onFail: z.enum(['ask', 'skip', 'abort']).default('ask'),
   language: LanguageSchema.optional(),
+  encodeWhileRecording: z.boolean().default(true),
   trust: z.enum(['trusted', 'untrusted']).default('trusted'),
   network: z.strictObject({ allow: z.array(z.string().min(1)).optional() }).optional(),
   navigation: z
@@ -128,8 +135,21 @@ export async function resolveConfig(
   if (!Array.isArray(extra)) throw fail(`"plugins" must be an array, got ${describe(extra)}`, { slot: 'plugins' });
   for (const [i, value] of extra.entries()) checkPlugin(value, `plugins[${i}]`, fail);
 
-  const { runsDir, cacheDir, baseUrl, onFail, language, trust, network, navigation, popups, secrets, decisionTimeoutMs, files } =
-    data.data;
+  const {
+    runsDir,
+    cacheDir,
+    baseUrl,
+    onFail,
+    language,
+    encodeWhileRecording,
+    trust,
+    network,
+    navigation,
+    popups,
+    secrets,
+    decisionTimeoutMs,
+    files,
+  } = data.data;
   if (network?.allow) createNetworkGuard({ allow: network.allow }); // throws SR_CONFIG_INVALID for a bad entry
   return Object.freeze({
     file,
@@ -139,6 +159,7 @@ export async function resolveConfig(
     baseUrl,
     onFail,
     language,
+    encodeWhileRecording,
     policy: { trust, network, navigation, popups, secrets, decisionTimeoutMs },
     files,
     slots: slots as ResolvedConfig['slots'],

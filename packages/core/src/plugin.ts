@@ -5,7 +5,7 @@ import type { NavigationPolicy } from './policy/urls.js';
 import type { RunFiles } from './run/files.js';
 import type { Step } from './schema/demo.js';
 import type { StepResult } from './schema/run.js';
-import type { FailPolicy, PlanStepInput, StageIO, StageName } from './types.js';
+import type { FailPolicy, LiveMergeInput, PlanStepInput, StageIO, StageName } from './types.js';
 
 // ---------------------------------------------------------------------------------------------
 // Hooks: observers. Core queues each call and runs them one at a time, in order (config slots
@@ -177,7 +177,16 @@ export interface TtsPlugin extends StagePlugin<'tts'> {
   readonly fingerprint: string;
 }
 export type RecordPlugin = StagePlugin<'record'>;
-export type MergePlugin = StagePlugin<'merge'>;
+export interface MergePlugin extends StagePlugin<'merge'> {
+  /**
+   * Optional: start merging while the recording is made. Called by core beside the record stage, in the
+   * same process, once per record attempt when the config's `encodeWhileRecording` is on, with a folder of
+   * its own (`ctx.dir` = `<runDir>/merge/live`, emptied first). Resolves once the last part is handled and
+   * the early work is on disk; the merge stage's `run` then gets that folder as `input.live`. A rejection
+   * is logged and costs only time: `run` does the whole merge.
+   */
+  live?(input: LiveMergeInput, ctx: StageContext): Promise<void>;
+}
 export type StoragePlugin = StagePlugin<'storage'>;
 /** A plugin that only observes, listed in `plugins: []`. */
 export interface HookPlugin extends PluginBase {
@@ -208,6 +217,12 @@ export interface UserConfig extends Partial<SlotPlugins> {
    * A demo's own `language` and the CLI's `--language` win over it.
    */
   language?: string;
+  /**
+   * Encode while recording (default true): the merge plugin's `live` runs beside the record stage, so the
+   * video is ready seconds after the last step; false merges only after the recording. Queue workers
+   * honour it: the record worker then also runs the merge.
+   */
+  encodeWhileRecording?: boolean;
   /**
    * `untrusted` (the hosted app) switches every guard on: network guard, http(s) only, same-site
    * navigation, secrets only from `secrets`, code demo files refused, a decision deadline. Default `trusted`.

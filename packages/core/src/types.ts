@@ -1,6 +1,6 @@
 import type { ShowrunnerError } from './errors.js';
 import type { Demo, Step, StepInput } from './schema/demo.js';
-import type { Clip, Recording, STAGES, StepResult, WordTiming } from './schema/run.js';
+import type { Clip, Frame, Recording, STAGES, StepResult, WordTiming } from './schema/run.js';
 
 /** A pipeline unit. Runs in this order: parse → (review) → tts → record → merge → storage. */
 export type StageName = (typeof STAGES)[number];
@@ -115,6 +115,29 @@ export interface RecordInput {
    */
   clipDuration(step: Step): Promise<number>;
   decide: Decide;
+  /**
+   * Given when a merge encodes while the recording is made (the config's `encodeWhileRecording`).
+   * The recorder calls it with each stretch of the recording that became final, in order, never
+   * concurrently, and off the step loop (a slow listener never adds dead time to the video); the last
+   * call carries `recording`. A recorder that never calls it just gets today's order: merge after record.
+   */
+  onPart?(part: RecordedPart): void;
+}
+/**
+ * A stretch of the recording that will not change any more: its frames are on disk, and every step that
+ * ended by `untilMs` is in `steps`. Handed out by the recorder through `RecordInput.onPart`.
+ */
+export interface RecordedPart {
+  /** New frames, with `t` after the previous part's `untilMs` (from 0 for the first) and up to `untilMs`, in time order. */
+  frames: Frame[];
+  /** Every step result so far, in order (done, skipped, replaced). */
+  steps: StepResult[];
+  /** Recording time (ms) up to which frames and steps are final. */
+  untilMs: number;
+  /** Frame size and viewport, as the recording will state them (known before the first frame). */
+  geometry: Pick<Recording, 'width' | 'height' | 'viewport' | 'deviceScaleFactor'>;
+  /** On the last part only: the recording as the record stage's output will hold it. */
+  recording?: Recording;
 }
 export interface RecordOutput {
   recording: Recording;
@@ -133,6 +156,22 @@ export interface MergeInput {
   /** Results of every step; only `done` steps have times and clips. */
   steps: StepResult[];
   clips: Clip[];
+  /**
+   * Run-relative folder that this merge plugin's `live` wrote while this very recording was made, when it
+   * finished. A hint only: `run` checks what it finds against the rest of the input and must produce the
+   * same files with or without it.
+   */
+  live?: string;
+}
+/**
+ * What a merge plugin's `live` gets: the recording as it settles. Built by core beside the record stage.
+ */
+export interface LiveMergeInput {
+  demo: Demo;
+  /** The recorded parts, in order; ends after the part that carries `recording`; throws if the recording failed. */
+  parts: AsyncIterable<RecordedPart>;
+  /** A step's narration clip as soon as the voice made it; undefined when the voice will not make one here (a replaced step). */
+  clip(stepId: string): Promise<Clip> | undefined;
 }
 export interface MergeOutput {
   /** The mp4 comes first. */

@@ -1,11 +1,12 @@
 // Small stage plugins written against the public contracts, the way a user would write their own.
 // The pipeline tests run core for real with them on temp folders.
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
   definePlugin,
   encodeWav,
+  type Frame,
   type MergePlugin,
   type RecordPlugin,
   ShowrunnerError,
@@ -40,9 +41,15 @@ export function paperRecorder(log: string[] = []): RecordPlugin {
   return definePlugin({
     name: 'test:paper-recorder',
     stage: 'record',
-    async run({ demo, clipDuration, decide }, ctx) {
+    async run({ demo, clipDuration, decide, onPart }, ctx) {
       const steps: StepResult[] = [];
-      const frames = [];
+      const frames: Frame[] = [];
+      const geometry = { width: 1280, height: 720, viewport: { width: 1280, height: 720 }, deviceScaleFactor: 1 };
+      let sent = 0;
+      const part = () => {
+        onPart?.({ frames: frames.slice(sent), steps: [...steps], untilMs: t, geometry });
+        sent = frames.length;
+      };
       let t = 0;
       const queue = demo.steps.map((step, index) => ({ step, index }));
       while (queue.length) {
@@ -64,6 +71,7 @@ export function paperRecorder(log: string[] = []): RecordPlugin {
           }
           const result: StepResult = { step, status: decision === 'skip' ? 'skipped' : 'replaced' };
           steps.push(result);
+          part();
           await ctx.emit('onStepEnd', { step, index, result });
           if (typeof decision === 'object') queue.unshift(...decision.replace.map((s) => ({ step: s, index })));
           break;
@@ -77,14 +85,13 @@ export function paperRecorder(log: string[] = []): RecordPlugin {
         const result: StepResult = { step: performed, status: 'done', startMs: t, narrationMs: t + 100, endMs: t + hold + 300 };
         t = result.endMs!;
         steps.push(result);
+        part();
         log.push(`${step.id}:done`);
         await ctx.emit('onStepEnd', { step, index, result });
       }
-      const viewport = { width: 1280, height: 720 };
-      return {
-        recording: { width: 1280, height: 720, viewport, deviceScaleFactor: 1, startedAt: Date.now(), durationMs: t, frames },
-        steps,
-      };
+      const recording = { ...geometry, startedAt: Date.now(), durationMs: t, frames };
+      onPart?.({ frames: frames.slice(sent), steps: [...steps], untilMs: t, geometry, recording });
+      return { recording, steps };
     },
   });
 }
@@ -108,6 +115,35 @@ export function listMerge(): MergePlugin {
         sizeBytes: lines.join('\n').length,
         narration: done.map((s) => ({ stepId: s.step.id, startMs: s.narrationMs!, endMs: s.endMs! })),
       };
+    },
+  });
+}
+
+/**
+ * listMerge with a `live` that starts while the recording is made: it writes each part it gets (step
+ * ids so far, frames, whether it was the last) and each clip it was given to `parts.txt` in its folder;
+ * `run` copies that file next to the video when it is handed the folder. `fail` makes `live` throw.
+ */
+export function liveListMerge(seen: { live?: string; parts: string[] }, fail = false): MergePlugin {
+  const base = listMerge();
+  return definePlugin({
+    ...base,
+    name: 'test:live-list-merge',
+    async live({ parts, clip }, ctx) {
+      const lines: string[] = [];
+      for await (const part of parts) {
+        const ids = part.steps.map((s) => `${s.step.id}=${s.status}`).join(',');
+        const clips = await Promise.all(part.steps.filter((s) => s.status === 'done').map((s) => clip(s.step.id)));
+        lines.push(`${ids} frames=${part.frames.length} clips=${clips.filter(Boolean).length}${part.recording ? ' last' : ''}`);
+        if (fail) throw new ShowrunnerError('SR_STAGE_FAILED', 'live merge broke');
+      }
+      seen.parts = lines;
+      await writeFile(path.join(ctx.dir, 'parts.txt'), lines.join('\n'));
+    },
+    async run(input, ctx) {
+      seen.live = input.live;
+      if (input.live) await writeFile(path.join(ctx.dir, 'parts.txt'), await readFile(ctx.resolve(`${input.live}/parts.txt`)));
+      return base.run(input, ctx);
     },
   });
 }

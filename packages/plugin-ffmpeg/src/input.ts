@@ -8,6 +8,25 @@ import type { ClipAudio, MergeModel, Shot, SourceFrame } from './model.js';
 import { PLUGIN_NAME, type ResolvedOptions } from './options.js';
 import { hasLineControl } from './text.js';
 
+/**
+ * Frames and clips already checked, for a live merge that reads a growing recording again at each part
+ * (a frame file never changes once written).
+ */
+export interface InputCache {
+  frames: Map<string, SourceFrame>;
+  clips: Map<string, ClipAudio>;
+}
+
+export const inputCache = (): InputCache => ({ frames: new Map(), clips: new Map() });
+
+async function cached<T>(map: Map<string, T> | undefined, key: string, make: () => Promise<T>): Promise<T> {
+  const hit = map?.get(key);
+  if (hit) return hit;
+  const value = await make();
+  map?.set(key, value);
+  return value;
+}
+
 type Where = { step?: { index: number; id?: string }; file?: string; field?: string };
 
 const invalid = (message: string, where: Where, hint: string) =>
@@ -21,7 +40,12 @@ const RERUN_TTS = 'Re-run the tts stage (showrunner run --from tts) to write the
  * every frame exists and is a JPEG. Returns the validated model, or throws
  * SR_MERGE_INPUT_INVALID naming the step, frame or file. Called once at the start of a merge.
  */
-export async function readInput(input: MergeInput, ctx: StageContext, options: ResolvedOptions): Promise<MergeModel> {
+export async function readInput(
+  input: Pick<MergeInput, 'demo' | 'recording' | 'steps' | 'clips'>,
+  ctx: StageContext,
+  options: ResolvedOptions,
+  cache?: InputCache,
+): Promise<MergeModel> {
   const { demo, recording, steps, clips } = input;
   if (!steps.length) throw invalid('The merge got zero steps: there is nothing to narrate.', { field: 'steps' }, RERUN_RECORD);
   const done = steps.filter((r) => r.status === 'done');
@@ -32,7 +56,7 @@ export async function readInput(input: MergeInput, ctx: StageContext, options: R
     const i = demo.steps.findIndex((s) => s.id === r.step.id);
     return { index: i >= 0 ? i : steps.indexOf(r), id: r.step.id };
   };
-  const frames = await readFrames(recording.frames, ctx);
+  const frames = await readFrames(recording.frames, ctx, cache);
   const lastEnd = Math.max(...done.map((r) => r.endMs ?? r.startMs ?? 0));
   const recordingMs = Math.max(recording.durationMs, lastEnd);
 
@@ -56,7 +80,9 @@ export async function readInput(input: MergeInput, ctx: StageContext, options: R
       narrationMs: r.narrationMs ?? r.startMs,
       endMs: Math.max(r.startMs, r.endMs ?? r.startMs),
       box: r.box,
-      clip: await readClip(ctx.resolve(clip.path), clip.text, clip.words, where, options),
+      clip: await cached(cache?.clips, `${clip.path}\n${clip.text}`, () =>
+        readClip(ctx.resolve(clip.path), clip.text, clip.words, where, options),
+      ),
     });
   }
   // A lead past the next step's start would put the line under the wrong step: clamp it.
@@ -105,13 +131,22 @@ async function readClip(
 }
 
 /** Stat and sniff every frame (bounded concurrency); sort by time, as frames may be listed out of order. */
-async function readFrames(list: MergeInput['recording']['frames'], ctx: StageContext): Promise<SourceFrame[]> {
+async function readFrames(
+  list: MergeInput['recording']['frames'],
+  ctx: StageContext,
+  cache?: InputCache,
+): Promise<SourceFrame[]> {
   if (!list.length) {
     throw invalid('The recording has no frames.', { field: 'recording.frames' }, RERUN_RECORD);
   }
   const out: SourceFrame[] = new Array(list.length);
   const check = async (i: number) => {
     const frame = list[i]!;
+    const seen = cache?.frames.get(frame.path);
+    if (seen) {
+      out[i] = { ...seen, t: frame.t };
+      return;
+    }
     const file = ctx.resolve(frame.path);
     const where = { file, field: `recording.frames.${i}` };
     // Frames are named in the concat script line by line: a line break would add a directive.
@@ -132,6 +167,7 @@ async function readFrames(list: MergeInput['recording']['frames'], ctx: StageCon
       throw invalid(`Frame ${i} (${frame.path}) is not a JPEG.`, where, RERUN_RECORD);
     }
     out[i] = { file, t: frame.t, bytes: info.size };
+    cache?.frames.set(frame.path, out[i]);
   };
   const width = 32;
   for (let start = 0; start < list.length; start += width) {

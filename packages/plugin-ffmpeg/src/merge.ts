@@ -1,39 +1,49 @@
 import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type MergeInput, type MergeOutput, type OutputFile, ShowrunnerError, type StageContext } from '@showrunner/core';
-import { toAss } from './burn.js';
-import { buildCues, type Cue, toSrt, toVtt } from './captions.js';
-import { type CardText, cardFilters, findFont, introText, outroText } from './cards.js';
+import { toSrt, toVtt } from './captions.js';
 import { buildChapters, type Chapter, toFfmetadata } from './chapters.js';
-import { encodeArgs } from './encode.js';
 import { posterFrame, writeGif, writePoster } from './extras.js';
+import { checkFeatures } from './features.js';
 import { locateFfmpeg } from './ffmpeg/locate.js';
-import { type Capabilities, probe, requireFeatures } from './ffmpeg/probe.js';
+import { probe } from './ffmpeg/probe.js';
 import { runFfmpeg, tail } from './ffmpeg/spawn.js';
 import { mp4Problem } from './ffmpeg/verify.js';
 import { readInput } from './input.js';
-import { captionFont, fontLanguage, iso639_2 } from './language.js';
-import type { MergeModel } from './model.js';
+import { iso639_2 } from './language.js';
+import { muxArgs } from './mux.js';
 import { enabled, PLUGIN_NAME, type ResolvedOptions, schemas } from './options.js';
-import { planTimeline } from './timeline.js';
-import { concatScript } from './video.js';
-import { writeWatermarkText } from './watermark.js';
-import { planZoom } from './zoom.js';
+import { sampleOf } from './render/audio.js';
+import { type Looks, prepareLooks } from './render/looks.js';
+import {
+  abortEncoders,
+  checkLive,
+  type Encoders,
+  finishEncoders,
+  LIVE_FILES,
+  planVideo,
+  renderAudio,
+  renderCard,
+  renderMain,
+  startEncoders,
+  type VideoPlan,
+} from './render/plan.js';
 
 /** merge/output.json of this plugin: the core contract plus the chapters it wrote. */
 export interface FfmpegMergeOutput extends MergeOutput {
   chapters: Chapter[];
   /** The ffmpeg that encoded it, e.g. `5.1.9-0+deb12u1 (PATH)`. */
   ffmpeg: string;
+  /** True when the video and narration were encoded while recording (`live`), so this merge only muxed. */
+  encodedWhileRecording: boolean;
 }
 
-/** argv strings above this go through a script file (Linux caps one argument at 128 KiB). */
-const MAX_INLINE_GRAPH = 100_000;
-
 /**
- * One merge: check and measure the input, plan the timeline, write captions and chapters, run the
- * single encode into `final.mp4.part`, rename it, then the poster and optional GIF. Called by the
- * plugin's `run`, once per stage attempt (core empties `merge/` before each).
+ * One merge: check and measure the input, set up the looks and plan the video, write captions and
+ * chapters; take the video a live merge encoded while recording when it is this plan's video, else
+ * encode it now (cards and the main part into the one encoder); then mux it with the narration into
+ * `final.mp4.part`, rename it, then the poster and optional GIF. Called by the plugin's `run`, once
+ * per stage attempt (core empties `merge/` before each).
  */
 export async function merge(input: MergeInput, ctx: StageContext, options: ResolvedOptions): Promise<FfmpegMergeOutput> {
   const model = await readInput(input, ctx, options);
@@ -41,86 +51,41 @@ export async function merge(input: MergeInput, ctx: StageContext, options: Resol
   const caps = await probe(located.path);
   ctx.log.info(`ffmpeg ${caps.version} from ${located.source}: ${located.path}`);
   checkFeatures(caps, options);
-  const font = findFont(options.font);
 
-  const intro = enabled(options.intro, schemas.card);
-  const outro = enabled(options.outro, schemas.card);
-  const zoom = enabled(options.zoom, schemas.zoom);
   const gif = enabled(options.gif, schemas.gif);
-  const webm = enabled(options.webm, schemas.webm);
-  const watermark = enabled(options.watermark, schemas.watermark);
   const language = input.demo.language;
-  const size = outputSize(model, options.size);
-  const timeline = planTimeline(model, {
-    fps: options.fps,
-    introMs: intro?.durationMs ?? 0,
-    outroMs: outro?.durationMs ?? 0,
-    tailMs: options.tailMs,
-  });
-  const held = timeline.holds.filter((h) => h.frames);
-  if (held.length) ctx.log.info(`holding ${held.length} frame(s) so long lines finish: ${held.map((h) => h.frames).join(', ')}`);
-
   const work = path.join(ctx.dir, '.work');
   await mkdir(work, { recursive: true });
   const out = (name: string) => path.join(ctx.dir, name);
-  const cues = buildCues(model.shots, timeline);
+  const geometry = { ...model.frameSize, viewport: model.viewport };
+  const looks = await prepareLooks(input.demo, geometry, { bin: located.path, caps }, options, work, ctx);
+  const plan = planVideo(model, looks, options);
+  const { timeline, cues } = plan;
+  const held = timeline.holds.filter((h) => h.frames);
+  if (held.length) ctx.log.info(`holding ${held.length} frame(s) so long lines finish: ${held.map((h) => h.frames).join(', ')}`);
+
   await writeFile(out('captions.vtt'), toVtt(cues, language));
   await writeFile(out('captions.srt'), toSrt(cues));
-  const ass = path.join(work, 'captions.ass');
-  await writeFile(ass, toAss(cues));
   const chapters = options.chapters ? buildChapters(model.shots, timeline) : [];
   const metadata = chapters.length || model.title ? path.join(work, 'chapters.ffmeta') : undefined;
   if (metadata) await writeFile(metadata, toFfmetadata(chapters, model.title));
-  const concat = path.join(work, 'frames.ffconcat');
-  await writeFile(concat, concatScript(model, timeline));
 
-  const colors = { brand: options.brandColor, text: options.textColor };
-  const introCard = intro && introText(intro, model.title, model.url);
-  const outroCard = outro && outroText(outro, model.url);
-  const card = async (name: string, frames: number, text: CardText) => ({
-    name,
-    ...size,
-    fps: timeline.fps,
-    frames,
-    workDir: work,
-    font: options.font ? { file: font } : await textFont(`${text.title} ${text.subtitle ?? ''}`, font),
-  });
+  const encoded = await encode(input, ctx, looks, plan, options, work);
   const files = {
-    concat,
+    video: encoded.video,
+    audio: encoded.audio,
+    webmVideo: encoded.webmVideo,
+    webmAudio: encoded.webmAudio,
     srt: out('captions.srt'),
-    ass,
     metadata,
     mp4: out('final.mp4.part'),
-    webm: webm && out('final.webm.part'),
+    webm: looks.webm && out('final.webm.part'),
   };
-  const args = encodeArgs(
-    model,
-    timeline,
-    options,
-    caps,
-    {
-      size,
-      hasCaptions: cues.length > 0,
-      zoom: zoom && planZoom(model, timeline, zoom),
-      intro: introCard && (await cardFilters(introCard, await card('intro', timeline.introFrames, introCard), colors)),
-      outro: outroCard && (await cardFilters(outroCard, await card('outro', timeline.outroFrames, outroCard), colors)),
-      webm,
-      language: options.language ?? iso639_2(language),
-      captionFont: burns(options) && cues.length ? await pickCaptionFont(language, cues, ctx) : undefined,
-      watermark: watermark && {
-        watermark,
-        size,
-        textFile: await writeWatermarkText(watermark, work),
-        font: await textFont(watermark.text, font),
-      },
-    },
-    files,
-  );
-  await inlineOrScript(args, work);
+  const args = muxArgs(options, { hasCaptions: cues.length > 0, language: options.language ?? iso639_2(language) }, files);
   ctx.log.debug(`ffmpeg ${args.join(' ')}`);
 
   try {
-    await encode(caps.path, args, files.mp4, timeline.totalMs, ctx);
+    await mux(caps.path, args, files.mp4, ctx);
     await rename(files.mp4, out('final.mp4'));
     if (files.webm) await rename(files.webm, out('final.webm'));
   } catch (err) {
@@ -135,7 +100,7 @@ export async function merge(input: MergeInput, ctx: StageContext, options: Resol
   ];
   if (options.poster !== false) {
     const frame = model.frames[posterFrame(model, typeof options.poster === 'number' ? options.poster : undefined)]!;
-    await writePoster(caps.path, frame.file, model.frameSize, size, out('poster.jpg'), ctx.signal);
+    await writePoster(caps.path, frame.file, model.frameSize, looks.size, out('poster.jpg'), ctx.signal);
     written.push({ role: 'poster', path: await ctx.artifact(out('poster.jpg'), 'poster') });
   }
   if (gif) {
@@ -148,7 +113,7 @@ export async function merge(input: MergeInput, ctx: StageContext, options: Resol
   return {
     files: written,
     durationMs: Math.round(timeline.totalMs),
-    ...size,
+    ...looks.size,
     fps: timeline.fps,
     sizeBytes: (await stat(out('final.mp4'))).size,
     narration: model.shots.flatMap((shot, k) => {
@@ -159,15 +124,33 @@ export async function merge(input: MergeInput, ctx: StageContext, options: Resol
     }),
     chapters,
     ffmpeg: `${caps.version} (${located.source})`,
+    encodedWhileRecording: encoded.live,
   };
 }
 
 /**
- * Run the encode, turning ffmpeg's progress into `onProgress` events (serial, never overlapping),
- * then check the mp4 is whole: ffmpeg 5.1 can exit 0 after "Error writing trailer: File too large".
+ * The encoded video and narration: the live merge's, when they are this plan's, else encoded now from
+ * the frames and clips on disk (the same segments' filters and the same encoders, so the same files;
+ * the narration beside the video), with progress.
  */
-async function encode(bin: string, args: string[], mp4: string, totalMs: number, ctx: StageContext): Promise<void> {
-  const total = Math.round(totalMs);
+async function encode(
+  input: MergeInput,
+  ctx: StageContext,
+  looks: Looks,
+  plan: VideoPlan,
+  options: ResolvedOptions,
+  work: string,
+): Promise<Encoders['files'] & { live: boolean }> {
+  if (input.live) {
+    const dir = ctx.resolve(input.live);
+    const why = await checkLive(dir, looks, plan, options);
+    if (!why) {
+      ctx.log.info('using the video encoded while recording');
+      return { ...liveFiles(dir, looks), live: true };
+    }
+    ctx.log.info(`encoding again: the video encoded while recording cannot be used, as ${why}`);
+  }
+  const total = Math.round(plan.timeline.totalMs);
   let queue = Promise.resolve();
   let last = -1;
   const report = (done: number, message: string) => {
@@ -176,20 +159,51 @@ async function encode(bin: string, args: string[], mp4: string, totalMs: number,
     queue = queue.then(() => ctx.emit('onProgress', { done, total, message }));
   };
   report(0, 'encoding');
-  let stderr = '';
+  const encoders = startEncoders(looks, options, work, ctx.signal, {
+    onProgress: (ms) => report(Math.min(total, Math.round(ms)), 'encoding'),
+    log: (line) => ctx.log.debug(line),
+  });
+  const { timeline } = plan;
   try {
-    ({ stderr } = await runFfmpeg({
-      bin,
-      args,
-      what: 'final.mp4',
-      signal: ctx.signal,
-      onProgress: (ms) => report(Math.min(total, Math.round(ms)), 'encoding'),
-    }));
-    const warnings = tail(stderr, '');
-    if (warnings) ctx.log.warn(`ffmpeg warned while encoding (e.g. an unreadable frame, which it skips):\n${warnings}`);
+    await Promise.all([
+      (async () => {
+        await renderCard(encoders, looks, 'intro', work);
+        await renderMain(encoders, looks, plan, 0, timeline.mainFrames, work, 'main');
+        await renderCard(encoders, looks, 'outro', work);
+      })(),
+      renderAudio(encoders, looks, plan, options, 0, sampleOf(timeline, timeline.totalFrames)),
+    ]);
+    await finishEncoders(encoders);
+  } catch (err) {
+    await abortEncoders(encoders);
+    throw err;
   } finally {
     await queue; // a failing hook surfaces after ffmpeg is done, not mid-stream
   }
+  report(total, 'encoded');
+  await queue;
+  return { ...encoders.files, live: false };
+}
+
+/** The files a live merge's encoders wrote into `dir`. */
+function liveFiles(dir: string, looks: Looks): Encoders['files'] {
+  const at = (name: string) => path.join(dir, name);
+  return {
+    video: at(LIVE_FILES.video),
+    audio: at(LIVE_FILES.audio),
+    webmVideo: looks.webm && at(LIVE_FILES.webmVideo),
+    webmAudio: looks.webm && at(LIVE_FILES.webmAudio),
+  };
+}
+
+/**
+ * Run the mux, then check the mp4 is whole: ffmpeg 5.1 can exit 0 after "Error writing trailer: File
+ * too large".
+ */
+async function mux(bin: string, args: string[], mp4: string, ctx: StageContext): Promise<void> {
+  const { stderr } = await runFfmpeg({ bin, args, what: 'final.mp4', signal: ctx.signal });
+  const warnings = tail(stderr, '');
+  if (warnings) ctx.log.warn(`ffmpeg warned while writing final.mp4:\n${warnings}`);
   const problem = (await mp4Problem(mp4)) ?? (/Error (writing|closing)/.test(stderr) ? 'write errors' : undefined);
   if (problem) {
     throw new ShowrunnerError('SR_FFMPEG_FAILED', `ffmpeg exited 0 but final.mp4 is incomplete (${problem}):\n${tail(stderr)}`, {
@@ -198,84 +212,4 @@ async function encode(bin: string, args: string[], mp4: string, totalMs: number,
       hint: 'Check free disk space in the run folder, then re-run the merge stage.',
     });
   }
-  report(total, 'encoded');
-  await queue;
-}
-
-/** Swap an oversized `-filter_complex` for `-filter_complex_script` (both exist in 4.x and 5.x). */
-async function inlineOrScript(args: string[], work: string): Promise<void> {
-  const i = args.indexOf('-filter_complex');
-  const text = args[i + 1];
-  if (i < 0 || text === undefined || text.length <= MAX_INLINE_GRAPH) return;
-  const file = path.join(work, 'graph.txt');
-  await writeFile(file, text);
-  args.splice(i, 2, '-filter_complex_script', file);
-}
-
-const burns = (options: ResolvedOptions) => options.captions === 'burn' || options.captions === 'both';
-
-/**
- * The family for burned-in captions with glyphs for the narration (captionFont). Without one the
- * captions would show boxes, so the merge warns, naming the language and the package to install.
- */
-async function pickCaptionFont(language: string | undefined, cues: Cue[], ctx: StageContext): Promise<string | undefined> {
-  const lang = fontLanguage(language, cues.map((c) => c.text).join(' '));
-  const found = await captionFont(lang);
-  if (found.family !== undefined) {
-    ctx.log.debug(`burned-in captions in ${found.family} (fonts for language "${lang}")`);
-    return found.family;
-  }
-  ctx.log.warn(
-    `Burned-in captions may show boxes instead of text: ${found.problem}. ` +
-      `Install a font for it (Debian/Ubuntu: fonts-noto-cjk for Chinese, Japanese and Korean, fonts-noto-core for the rest; scripts/setup.sh does).`,
-  );
-  return undefined;
-}
-
-/**
- * The font drawtext uses for the cards and the watermark: the font file (the `font` option or DejaVu
- * Sans Bold), except that Chinese, Japanese or Korean text gets the fontconfig family with its glyphs
- * (DejaVu has none). drawtext shapes and reorders Arabic itself (FriBidi).
- */
-async function textFont(text: string, file: string | undefined): Promise<{ file?: string; family?: string }> {
-  const lang = fontLanguage(undefined, text);
-  if (lang === 'en') return { file };
-  const found = await captionFont(lang);
-  return found.family !== undefined ? { family: found.family } : { file };
-}
-
-/** Output size: the viewport (default), the frame size, or explicit; always even for 4:2:0. */
-function outputSize(model: MergeModel, size: ResolvedOptions['size']): { width: number; height: number } {
-  const pick = size === 'viewport' ? model.viewport : size === 'frames' ? model.frameSize : size;
-  const even = (n: number) => Math.max(2, 2 * Math.floor(n / 2));
-  return { width: even(pick.width), height: even(pick.height) };
-}
-
-function checkFeatures(caps: Capabilities, options: ResolvedOptions): void {
-  requireFeatures(caps, 'the merge', {
-    encoders: ['libx264', 'aac'],
-    filters: [
-      'fps',
-      'settb',
-      'setpts',
-      'trim',
-      'scale',
-      'colorspace',
-      'concat',
-      'anullsrc',
-      'atrim',
-      'apad',
-      'aresample',
-      'volume',
-      'pan',
-    ],
-  });
-  if (options.captions === 'soft' || options.captions === 'both')
-    requireFeatures(caps, 'soft captions', { encoders: ['mov_text'] });
-  if (burns(options)) requireFeatures(caps, 'burned-in captions', { filters: ['subtitles'] });
-  if (options.watermark) requireFeatures(caps, 'the watermark', { filters: ['drawtext'] });
-  if (options.zoom) requireFeatures(caps, 'zoom', { filters: ['zoompan'] });
-  if (options.intro || options.outro) requireFeatures(caps, 'title cards', { filters: ['color', 'drawtext', 'fade'] });
-  if (options.gif) requireFeatures(caps, 'gif', { filters: ['palettegen', 'paletteuse'], encoders: ['gif'] });
-  if (options.webm) requireFeatures(caps, 'webm', { encoders: ['libvpx-vp9'] });
 }

@@ -110,3 +110,17 @@ export function planTimeline(
     totalMs: totalFrames * frameMs,
   };
 }
+
+/**
+ * How many output frames of the main part show recording time up to `recMs` only: the frames whose
+ * sample point (planTimeline's `sourceAt`) is at or before it, with the holds planned among them. A
+ * later boundary cannot move them, so a live merge may encode them before the recording ends.
+ */
+export function framesUpTo(timeline: Timeline, recMs: number): number {
+  const last = Math.floor(recMs / timeline.frameMs - 0.5); // the last slot i with (i + 0.5) frames ≤ recMs
+  if (last < 0) return 0;
+  const held = timeline.holds
+    .filter((h) => h.frames && Math.ceil(h.atMs / timeline.frameMs - 1e-6) <= last)
+    .reduce((sum, h) => sum + h.frames, 0);
+  return last + 1 + held;
+}

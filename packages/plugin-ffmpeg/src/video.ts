@@ -10,7 +10,7 @@ import { type ZoomSpan, zoomExpressions } from './zoom.js';
  * are exact, and the graph re-times them to the output rate. Holds are just longer entries, so
  * the `loop` filter (whose `start=S` repeats frame S-1) is never needed.
  */
-export function concatScript(model: MergeModel, timeline: Timeline): string {
+export function concatScript(model: MergeModel, timeline: Pick<Timeline, 'runs'>): string {
   const lines = ['ffconcat version 1.0'];
   for (const run of timeline.runs) {
     lines.push(`file ${quoteConcatPath(model.frames[run.frame]!.file)}`, `duration ${ticks(run.count)}`);

@@ -177,13 +177,22 @@ describe.each(BUILDS)('hostile titles and narration with $name', (build) => {
   });
 
   it('reads every input through the file protocol only, with its format named', () => {
-    const args = commands.at(-1)!.split(' ');
-    const inputs = args.flatMap((a, i) => (a === '-i' ? [i] : []));
-    expect(inputs.length).toBeGreaterThanOrEqual(1 + NARRATIONS.length + 2); // frames, clips, subtitles, metadata
-    for (const i of inputs) {
-      const options = args.slice(Math.max(0, i - 6), i).join(' ');
-      expect(options).toMatch(/-protocol_whitelist file -f (concat|wav|srt|ffmetadata)\b/);
+    // The encoders read raw frames and samples from their segments' pipes; every file goes through `file` only.
+    let files = 0;
+    for (const command of commands) {
+      const args = command.split(' ');
+      for (const i of args.flatMap((a, i) => (a === '-i' ? [i] : []))) {
+        if (args[i + 1] === 'pipe:0') {
+          expect(args.slice(Math.max(0, i - 8), i).join(' ')).toMatch(/-f (rawvideo|f32le)\b/);
+          continue;
+        }
+        files++;
+        expect(args.slice(Math.max(0, i - 6), i).join(' ')).toMatch(
+          /-protocol_whitelist file -f (concat|wav|srt|ffmetadata|mp4)\b/,
+        );
+      }
     }
+    expect(files).toBeGreaterThanOrEqual(1 + NARRATIONS.length + 4); // frames, clips, then video, audio, subtitles, metadata
   });
 });
 

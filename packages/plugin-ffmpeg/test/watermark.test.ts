@@ -79,13 +79,15 @@ describe('watermark', () => {
     expect(changed(topLeft.frames[n]!, marked.frames[n]!, CORNERS['bottom-right']!)).toBeGreaterThan(40);
   });
 
-  it('is drawn in the one encode, after the captions: a single ffmpeg command with one drawtext on the final video', () => {
-    const commands = marked.logs.filter((l) => l.message.startsWith('ffmpeg -'));
-    expect(commands).toHaveLength(1);
-    const graph = commands[0]!.message;
-    expect(graph.indexOf('[burned]drawtext=')).toBeGreaterThan(graph.indexOf('subtitles='));
-    expect(graph).toContain('[marked]');
-    expect(plain.logs.find((l) => l.message.startsWith('ffmpeg -'))!.message).not.toContain('[marked]');
+  it('is drawn before the one video encode, after the captions: one drawtext on every segment, one libx264', () => {
+    const commands = marked.logs.filter((l) => l.message.startsWith('ffmpeg -')).map((l) => l.message);
+    expect(commands.filter((c) => c.includes('libx264'))).toHaveLength(1);
+    const segments = commands.filter((c) => c.includes('-f rawvideo') && !c.includes('-i pipe:0'));
+    expect(segments).toHaveLength(3); // intro, the recording, outro
+    for (const segment of segments) expect(segment.match(/drawtext=[^,]*textfile=[^,]*watermark\.txt/g)).toHaveLength(1);
+    const main = segments.find((c) => c.includes('subtitles='))!;
+    expect(main.indexOf('watermark.txt')).toBeGreaterThan(main.indexOf('subtitles='));
+    expect(plain.logs.filter((l) => l.message.includes('watermark.txt'))).toHaveLength(0);
   });
 
   it('is refused when the text is empty or the position unknown, when the config loads', () => {

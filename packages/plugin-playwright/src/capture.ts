@@ -11,6 +11,9 @@ import { sleep } from './util.js';
 
 export type { CaptureStats } from './frame-writer.js';
 
+/** How long after a frame's swap time it may still arrive (out of order, or from a busy browser). */
+const REORDER_MS = 250;
+
 /** How to capture. */
 export interface CaptureOptions {
   /** Folder the JPEG frames go to (absolute). */
@@ -199,6 +202,34 @@ export class Capture {
 
   private async write(held: Held, verdict: Verdict & { ready: true }): Promise<void> {
     held.frame.written = await this.writer.write(held.frame.file, held.data, held.geom, verdict);
+  }
+
+  /**
+   * Resolves once every frame Chromium swapped by `wall` (epoch ms) is on disk: the reorder window has
+   * passed (screencast frames arrive out of order, by tens of ms), none of them is still held for its
+   * sensitive boxes, and their writes finished. For the recorded parts handed out while recording.
+   */
+  async settled(wall: number): Promise<void> {
+    while (!this.stopped && (Date.now() < wall + REORDER_MS || this.held.some((h) => h.frame.wall <= wall))) await sleep(25);
+    await Promise.allSettled([...this.writes]);
+  }
+
+  /**
+   * The written frames with recording time in (fromMs, untilMs], by the same rule as `stop` (the latest
+   * frame at or before t = 0 becomes t = 0, when fromMs < 0). A subset of what `stop` will list.
+   */
+  framesBetween(clock: Clock, fromMs: number, untilMs: number): Frame[] {
+    const sorted = this.frames.filter((f) => f.written).sort((a, b) => a.wall - b.wall);
+    const out: Frame[] = [];
+    let lead: RawFrame | undefined;
+    for (const frame of sorted) {
+      const t = clock.at(frame.wall);
+      if (t === undefined) continue;
+      if (t <= 0) lead = frame;
+      else if (t > fromMs && t <= untilMs) out.push({ path: this.relative(frame.file), t: Math.round(t * 1000) / 1000 });
+    }
+    if (lead && fromMs < 0) out.unshift({ path: this.relative(lead.file), t: 0 });
+    return out;
   }
 
   /**

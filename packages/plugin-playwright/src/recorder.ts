@@ -6,6 +6,7 @@ import { Clock } from './clock.js';
 import { Deadline } from './deadline.js';
 import { checkTarget } from './navigation.js';
 import { PLUGIN_NAME, type ResolvedOptions } from './options.js';
+import { PartFeed } from './parts.js';
 import { Secrets } from './secrets.js';
 import { Session } from './session.js';
 import { runSteps } from './steps.js';
@@ -130,24 +131,36 @@ export async function record(
     );
     const clock = new Clock();
     clock.start(capture.origin);
+    const geometry = { width, height, viewport, deviceScaleFactor: dsf };
+    const feed = input.onPart && new PartFeed(capture, clock, input.onPart, geometry, ctx);
 
-    const steps = await runSteps({ input, ctx, options, session, clock, secrets, actions, deadline, stop });
+    const steps = await runSteps({
+      input,
+      ctx,
+      options,
+      session,
+      clock,
+      secrets,
+      actions,
+      deadline,
+      stop,
+      onStepEnd: (results) => feed?.mark(results),
+    });
 
     const ends = steps.map((s) => s.endMs).filter((t): t is number => t !== undefined);
     const durationMs = ends.length ? Math.max(...ends) : clock.now();
     await sleep(TAIL_MS, stop);
     const frames = await capture.stop(clock, durationMs);
     if (frames.length) await ctx.artifact(framesDir, 'frames');
+    const recording = { width, height, viewport, deviceScaleFactor: dsf, startedAt: clock.startedAt, durationMs, frames };
+    await feed?.finish(recording, steps);
     const popups = session.popupsClosed();
     const dialogs = Object.entries(session.dialogsAnswered()).map(([type, n]) => `${type} ×${n}`);
     ctx.log.info(
       `recorded ${frames.length} frames over ${(durationMs / 1000).toFixed(1)} s` +
         `${popups ? `; closed ${popups} popups` : ''}${dialogs.length ? `; answered native dialogs: ${dialogs.join(', ')}` : ''}`,
     );
-    return {
-      recording: { width, height, viewport, deviceScaleFactor: dsf, startedAt: clock.startedAt, durationMs, frames },
-      steps,
-    };
+    return { recording, steps };
   } catch (err) {
     // A cancel or the deadline wins over whatever symptom it caused (a closed page, an interrupted load).
     throw stop.aborted ? stop.reason : err;

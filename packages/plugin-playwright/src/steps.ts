@@ -21,6 +21,8 @@ export interface StepRunnerDeps {
   deadline: Deadline;
   /** Aborts, with the ShowrunnerError to end the recording with, on cancel or at the deadline. */
   stop: AbortSignal;
+  /** Called after each step's result is in, without waiting (the recorded parts for a live merge). */
+  onStepEnd?: (results: readonly StepResult[]) => void;
 }
 
 /**
@@ -41,6 +43,7 @@ export async function runSteps(deps: StepRunnerDeps): Promise<StepResult[]> {
       throw withContext(err, { stage: 'record', plugin: PLUGIN_NAME, step: { index, id: step.id } });
     });
     results.push(outcome.result);
+    deps.onStepEnd?.(results);
     await ctx.emit('onStepEnd', { step: outcome.result.step, index, result: outcome.result });
     if (outcome.replace) {
       // Replacement steps pass the same checks as the demo's own, before any of them runs.

@@ -66,7 +66,7 @@ export interface Workers {
 /**
  * Start BullMQ workers for some stages with this config. Each job: read the run, skip it if the run
  * moved on (cancelled, done, not approved), pull the stage's inputs, run the stage under a new lease
- * (record also runs the voice beside it when it has not spoken yet), push its files, commit, then
+ * (record also runs the voice beside it when it has not spoken yet, and the merge when the config encodes while recording and this worker merges too), push its files, commit, then
  * enqueue what comes next. A record job that hits a failed step keeps the browser open and waits for
  * `queue.answer()`. A job BullMQ gives up on (it stalled too often) fails its stage, so no run waits forever.
  */
@@ -94,15 +94,20 @@ export async function startWorkers(queue: RunQueue, config: ResolvedConfig, opti
     active.set(runId, controller);
     const untrusted = (await queue.redis.hget(queue.keys.meta(runId), 'trust')) === 'untrusted';
     try {
-      await runStages(config, queue.runDir(runId), stage === 'record' && !outputs.tts ? ['tts', 'record'] : [stage], {
-        store: queue.store,
-        files,
-        signal: controller.signal,
-        log,
-        plugins: [publisher(queue.redis, queue.keys, runId)],
-        decide: redisDecider(queue.redis, queue.keys, runId),
-        trust: untrusted ? 'untrusted' : undefined,
-      });
+      await runStages(
+        config,
+        queue.runDir(runId),
+        jobStages(stage, !outputs.tts, config.encodeWhileRecording && stages.includes('merge')),
+        {
+          store: queue.store,
+          files,
+          signal: controller.signal,
+          log,
+          plugins: [publisher(queue.redis, queue.keys, runId)],
+          decide: redisDecider(queue.redis, queue.keys, runId),
+          trust: untrusted ? 'untrusted' : undefined,
+        },
+      );
     } catch (err) {
       // A usage error (bad demo, missing slot) or a superseded attempt won't go better on another try.
       if (isShowrunnerError(err) && (err.isUsage || err.code === 'SR_LEASE_LOST' || err.code === 'SR_ABORTED')) {
@@ -150,4 +155,15 @@ export async function startWorkers(queue: RunQueue, config: ResolvedConfig, opti
       for (const plugin of config.plugins) await ('close' in plugin ? plugin.close?.() : undefined)?.catch(() => {});
     },
   };
+}
+
+/**
+ * The stages one job runs: record also runs the voice when it has not spoken yet, and the merge when the
+ * config encodes while recording and this worker also works on merges (the same code path as the CLI's;
+ * the merge job then finds it done). A recorder that does not merge keeps the old order: the merge job
+ * encodes after the recording, on whichever worker takes it.
+ */
+function jobStages(stage: StageName, voiceMissing: boolean, encodeWhileRecording: boolean): StageName[] {
+  if (stage !== 'record') return [stage];
+  return [...(voiceMissing ? (['tts'] as const) : []), 'record', ...(encodeWhileRecording ? (['merge'] as const) : [])];
 }

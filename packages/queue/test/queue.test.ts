@@ -39,6 +39,33 @@ describe('queue', () => {
     expect(events.at(-1)).toMatchObject({ hook: 'onStatusChange', event: { runId, status: 'done' } });
   });
 
+  it('a worker that records and merges encodes while recording; a recorder that does not merge leaves it to the merge job', async () => {
+    const { liveListMerge } = await import('../../core/test/plugins.js');
+    const seen: { live?: string; parts: string[] } = { parts: [] };
+    h = await harness({ merge: liveListMerge(seen) });
+    let runId = await h.queue.submit({ demo: tour });
+    await until(h.queue, runId, runStatus('done', 'failed'));
+    expect((await h.queue.read(runId)).state.status).toBe('done');
+    expect(seen.live).toBe('merge/live'); // the record job ran the live merge and the merge beside it
+    expect(seen.parts.at(-1)).toMatch(/ last$/);
+    await h.stop();
+
+    const apart: { live?: string; parts: string[] } = { parts: [] };
+    h = await harness({ merge: liveListMerge(apart) }, { stages: ['parse', 'tts', 'record'] });
+    const merger = await (await import('@showrunner/queue')).startWorkers(h.queue, h.config, {
+      stages: ['merge', 'storage'],
+      log: () => {},
+    });
+    try {
+      runId = await h.queue.submit({ demo: tour });
+      await until(h.queue, runId, runStatus('done', 'failed'));
+      expect((await h.queue.read(runId)).state.status).toBe('done');
+      expect(apart).toEqual({ live: undefined, parts: [] }); // the old order: record, then the merge job
+    } finally {
+      await merger.close(true);
+    }
+  });
+
   it('plans, then waits for review holding no worker, and records the approved plan', async () => {
     h = await harness();
     const description = 'Title: Review me\ngo to /\nclick "Sign up" — Sign up.';

@@ -18,7 +18,8 @@ export interface PlanMergeOptions {
  * The hosted merge stage: plugin-ffmpeg, applying the run owner's plan (looked up by ctx.runId). Free
  * videos get the watermark; a video longer than the plan's maxVideoSeconds fails with
  * SR_LIMIT_EXCEEDED naming the limit and the plan — before encoding when the recording alone is
- * over, after it when the narration's holds made the video longer. Used by showrunner.config.ts.
+ * over, after it when the narration's holds made the video longer. Encodes while recording too (the
+ * plugin's `live`, with the same plan's options). Used by showrunner.config.ts.
  */
 export function planMerge(options: PlanMergeOptions = {}): MergePlugin {
   const plain = ffmpeg(options.ffmpeg);
@@ -34,6 +35,11 @@ export function planMerge(options: PlanMergeOptions = {}): MergePlugin {
       const output = await (plan.watermark ? marked : plain).run(input, ctx);
       if (output.durationMs > limitMs) throw overLimit(plan, output.durationMs, 'The video');
       return output;
+    },
+    // Encoding while recording with the same plan's options; `run` still checks the limits and takes it only when it matches.
+    async live(input, ctx) {
+      const plan = await lookup(ctx.runId);
+      return (plan.watermark ? marked : plain).live!(input, ctx);
     },
   });
 }

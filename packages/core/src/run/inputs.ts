@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises';
 import { requireSlot } from '../config.js';
 import { ShowrunnerError, withContext } from '../errors.js';
 import type { StageContext } from '../plugin.js';
@@ -5,7 +6,7 @@ import { slugify } from '../policy/paths.js';
 import type { Demo, Step } from '../schema/demo.js';
 import type { Clip } from '../schema/run.js';
 import { Narrator, spoken } from '../tts/narrator.js';
-import type { Decider, StageName, StageResults } from '../types.js';
+import type { Decider, RecordedPart, StageName, StageResults } from '../types.js';
 import { parseDemo } from '../validate.js';
 import { createContext } from './context.js';
 import { recordDecide } from './decide.js';
@@ -22,6 +23,10 @@ export interface StageOptions extends RunOptions {
   clipDuration?: (step: Step) => Promise<number> | undefined;
   /** Called as each clip is written (the pipeline feeds the recorder from it). */
   onClip?: (clip: Clip) => void;
+  /** Given to the recorder as `onPart` when a merge encodes while recording (set by recordBeside). */
+  onPart?: (part: RecordedPart) => void;
+  /** The merge plugin's early work for this recording (run-relative), handed to the merge stage as `input.live`. */
+  live?: string;
 }
 
 /** What a runner gets: the run as read at the attempt's start, its context, options and lease. */
@@ -88,12 +93,16 @@ export const runners: { [S in StageName]: (a: Attempt) => Promise<StageResults[S
       return narrator.duration(step);
     };
     const decide = recordDecide(scope, lease, options.decide);
-    const input = { demo: { ...demo, steps: replay.steps }, baseUrl: scope.config.baseUrl, clipDuration, decide };
+    // The parts carry the steps as the run will store them, so the live merge plans what the merge will.
+    const onPart =
+      options.onPart &&
+      ((part: RecordedPart) => options.onPart?.(replay.changed ? { ...part, steps: replay.assemble(part.steps) } : part));
+    const input = { demo: { ...demo, steps: replay.steps }, baseUrl: scope.config.baseUrl, clipDuration, decide, onPart };
     const out = await requireSlot(scope.config, 'record').run(input, ctx);
     return replay.changed ? { ...out, steps: replay.assemble(out.steps) } : out;
   },
 
-  async merge({ scope, run, ctx }) {
+  async merge({ scope, run, ctx, options }) {
     const demo = needDemo(run, scope);
     const record = run.outputs.record;
     if (!record) throw invalid(run, 'has no record output to merge');
@@ -102,7 +111,10 @@ export const runners: { [S in StageName]: (a: Attempt) => Promise<StageResults[S
     if (missing.length) {
       throw invalid(run, `has no narration clip for step(s) ${missing.map((r) => r.step.id).join(', ')}`, 'tts');
     }
-    return requireSlot(scope.config, 'merge').run({ demo, recording: record.recording, steps: record.steps, clips }, ctx);
+    const input = { demo, recording: record.recording, steps: record.steps, clips, live: options.live };
+    const out = await requireSlot(scope.config, 'merge').run(input, ctx);
+    if (options.live) await rm(ctx.resolve(options.live), { recursive: true, force: true }); // used up
+    return out;
   },
 
   async storage({ scope, run, ctx }) {
@@ -134,7 +146,7 @@ export const demoName = (demo: Demo): string => {
  * request asked for, else the config's; so every stage (voices, captions) reads one language from
  * `demo.language` (undefined still means `en`).
  */
-function needDemo(run: RunFolder, scope?: RunScope): Demo {
+export function needDemo(run: RunFolder, scope?: RunScope): Demo {
   if (!run.demo) throw invalid(run, 'has no approved demo yet', 'parse');
   const language = run.demo.language ?? run.state.request?.language ?? scope?.config.language;
   return language ? { ...run.demo, language } : run.demo;

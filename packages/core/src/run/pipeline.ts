@@ -4,9 +4,9 @@ import type { Demo } from '../schema/demo.js';
 import { STAGES } from '../schema/run.js';
 import type { StageName } from '../types.js';
 import { type RunFolder, readRun } from './folder.js';
-import type { StageOptions } from './inputs.js';
+import { needDemo, type StageOptions } from './inputs.js';
 import { approvePlan, nextStep } from './orchestrate.js';
-import { narrateWhileRecording } from './overlap.js';
+import { recordBeside } from './overlap.js';
 import { RunScope } from './scope.js';
 import { runStageIn } from './stage.js';
 import { cancel } from './state.js';
@@ -41,6 +41,7 @@ export async function runPipeline(config: ResolvedConfig, runDir: string, option
     for (const stage of STAGES) {
       if (run.outputs[stage] && STAGES.indexOf(stage) <= until) scope.emit('onStatusChange', { runId, stage, status: 'reused' });
     }
+    let live: string | undefined; // the merge plugin's early work, when it ran beside this recording
     for (;;) {
       scope.signal.throwIfAborted();
       const next = nextStep(run, { resume: true });
@@ -60,8 +61,7 @@ export async function runPipeline(config: ResolvedConfig, runDir: string, option
       if (next.kind !== 'stages') throw new ShowrunnerError('SR_RUN_STATE', `Run ${runId} cannot continue (${next.kind}).`);
       const stages = next.stages.filter((s) => STAGES.indexOf(s) <= until);
       if (!stages.length) return await readRun(runDir, store);
-      if (stages.includes('record') && stages.includes('tts')) await narrateWhileRecording(scope, run.demo?.steps ?? [], options);
-      else for (const stage of stages) await runStageIn(scope, stage, options);
+      live = await runSome(scope, run, stages, options, live, until >= STAGES.indexOf('merge'));
       run = await readRun(runDir, store);
     }
     scope.emit('onStatusChange', { runId, status: 'done' });
@@ -103,9 +103,10 @@ async function resetFrom(scope: RunScope, run: RunFolder, stage: StageName): Pro
 }
 
 /**
- * Run these stages of a run now, in this process: `tts` and `record` together run side by side (the
- * recorder paces itself on the clips as the voice makes them), anything else one after the other.
- * For a queue worker whose job is "record" while the voice has not spoken yet; the CLI uses runPipeline.
+ * Run these stages of a run now, in this process: `record` with what overlaps it (`tts` when listed, the
+ * merge plugin's `live` when the config encodes while recording), anything else one after the other; a
+ * `merge` listed after `record` gets the live folder. For a queue worker whose job is "record" (with the
+ * voice when it has not spoken yet, and the merge when the config encodes while recording); the CLI uses runPipeline.
  */
 export async function runStages(
   config: ResolvedConfig,
@@ -115,13 +116,42 @@ export async function runStages(
 ): Promise<void> {
   const scope = new RunScope(config, runDir, options);
   try {
-    if (stages.includes('tts') && stages.includes('record')) {
-      const run = await readRun(runDir, scope.ref.store);
-      await narrateWhileRecording(scope, run.demo?.steps ?? [], options);
-      stages = stages.filter((s) => s !== 'tts' && s !== 'record');
+    const run = await readRun(runDir, scope.ref.store);
+    const first = stages.includes('record') ? stages.filter((s) => s === 'tts' || s === 'record') : stages;
+    const live = await runSome(scope, run, first, options, undefined, stages.includes('merge'));
+    const rest = stages.filter((s) => !first.includes(s));
+    if (rest.length) {
+      // A recording with replaced steps needs the voice again first: the rest then waits for its own job.
+      const next = nextStep(await readRun(runDir, scope.ref.store));
+      if (next.kind === 'stages' && next.stages.every((s) => rest.includes(s)))
+        await runSome(scope, run, rest, options, live, true);
     }
-    for (const stage of stages) await runStageIn(scope, stage, options);
   } finally {
     await scope.close();
   }
+}
+
+/**
+ * Run these stages now: record with what overlaps it (tts, and the live merge when this process merges
+ * next: `merges`; see recordBeside), anything else one after the other, the merge with the live folder
+ * when there is one. Returns the live folder.
+ */
+async function runSome(
+  scope: RunScope,
+  run: RunFolder,
+  stages: StageName[],
+  options: StageOptions,
+  live: string | undefined,
+  merges: boolean,
+): Promise<string | undefined> {
+  if (stages.includes('record')) {
+    const demo = needDemo(run, scope);
+    const beside = { tts: stages.includes('tts'), merge: merges && scope.config.encodeWhileRecording };
+    live = await recordBeside(scope, demo, options, run.outputs.tts?.clips ?? [], beside);
+  }
+  for (const stage of stages) {
+    if (stage === 'record' || (stage === 'tts' && stages.includes('record'))) continue;
+    await runStageIn(scope, stage, stage === 'merge' ? { ...options, live } : options);
+  }
+  return live;
 }

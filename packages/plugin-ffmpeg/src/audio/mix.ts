@@ -10,6 +10,9 @@ export interface AudioGraph {
   /** Clip files to add as inputs, in order; `firstInput` is the index of the first. */
   files: string[];
   label: string;
+  /** Each line's first sample, clip and gain; the track is `total` samples long. */
+  starts: { at: number; file: string; gainDb: number }[];
+  total: number;
 }
 
 /**
@@ -59,5 +62,5 @@ export function audioGraph(shots: Shot[], timeline: Timeline, firstInput: number
   const tailFilters = [filter('concat', { n: segments.length, v: 0, a: 1 })];
   if (channels === 2) tailFilters.push('pan=stereo|c0=c0|c1=c0'); // dual mono, unity gain on both sides
   chains.push(chain(segments, tailFilters, ['aout']));
-  return { chains, files: starts.map((s) => s.file), label: 'aout' };
+  return { chains, files: starts.map((s) => s.file), label: 'aout', starts, total };
 }

@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { setPriority } from 'node:os';
+import type { Writable } from 'node:stream';
 import { ShowrunnerError } from '@showrunner/core';
 import { PLUGIN_NAME } from '../options.js';
 import { INSTALL_HINT } from './locate.js';
@@ -15,6 +17,20 @@ export interface FfmpegCall {
   onProgress?: (outMs: number) => void;
   /** Called with the pid once ffmpeg started (benchmarks sample its memory). */
   onSpawn?: (pid: number) => void;
+  /** `pipe`: the process reads stdin from `FfmpegProcess.stdin` (raw frames for the encoder). */
+  stdin?: 'pipe';
+  /** Where stdout goes instead of progress parsing: another ffmpeg's stdin (a segment's raw frames). */
+  stdout?: Writable;
+  /** Scheduling niceness, e.g. 10 while a browser records beside it (it must not steal the recording's CPU). */
+  nice?: number;
+}
+
+/** A started ffmpeg. */
+export interface FfmpegProcess {
+  /** Its stdin when `stdin: 'pipe'` was asked for. */
+  stdin?: Writable;
+  /** Resolves when it exits 0; rejects like runFfmpeg. */
+  done: Promise<{ stderr: string }>;
 }
 
 const TAIL_LINES = 25;
@@ -29,23 +45,34 @@ const TAIL_CHARS = 4000;
  * throws SR_ABORTED. Called serially by the merge, one process at a time.
  */
 export function runFfmpeg(call: FfmpegCall): Promise<{ stderr: string }> {
+  return startFfmpeg(call).done;
+}
+
+/** Start ffmpeg as runFfmpeg does, with its stdin and stdout wired as the call asks. */
+export function startFfmpeg(call: FfmpegCall): FfmpegProcess {
   const { bin, what, signal } = call;
-  const progress = call.onProgress ? ['-progress', 'pipe:1', '-nostats'] : ['-nostats'];
-  const args = ['-hide_banner', '-nostdin', '-y', '-v', 'warning', ...progress, ...call.args];
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(aborted(what));
-    const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const progress = call.onProgress && !call.stdout ? ['-progress', 'pipe:1', '-nostats'] : ['-nostats'];
+  const args = ['-hide_banner', ...(call.stdin ? [] : ['-nostdin']), '-y', '-v', 'warning', ...progress, ...call.args];
+  if (signal?.aborted) return { done: Promise.reject(aborted(what)) };
+  const child = spawn(bin, args, { stdio: [call.stdin ?? 'ignore', call.stdout ?? 'pipe', 'pipe'] });
+  child.stdin?.on('error', () => {}); // the process died: its exit code tells why
+  if (child.pid !== undefined && call.nice) {
+    try {
+      setPriority(child.pid, call.nice);
+    } catch {} // not allowed here: it just runs at normal priority
+  }
+  const done = new Promise<{ stderr: string }>((resolve, reject) => {
     const stderr: string[] = [];
     let pending = '';
     const onAbort = () => child.kill('SIGKILL');
     signal?.addEventListener('abort', onAbort, { once: true });
     if (child.pid !== undefined) call.onSpawn?.(child.pid);
 
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
       stderr.push(chunk);
       if (stderr.length > 400) stderr.splice(0, stderr.length - 200); // keep memory flat on chatty builds
     });
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
       pending += chunk;
       const lines = pending.split('\n');
       pending = lines.pop() ?? '';
@@ -82,6 +109,7 @@ export function runFfmpeg(call: FfmpegCall): Promise<{ stderr: string }> {
       );
     });
   });
+  return { stdin: child.stdin ?? undefined, done };
 }
 
 /** The last lines of stderr without known noise (the 2018 static build prints pages of fontconfig warnings). */
