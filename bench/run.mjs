@@ -32,7 +32,7 @@ function showrunnerRun(cacheDir, afterRecording) {
       env: { ...process.env, SHOWRUNNER_CACHE_DIR: cacheDir, SHOWRUNNER_ENCODE_AFTER_RECORDING: afterRecording ? '1' : '0' },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
-    const memory = sampleMemory(child.pid);
+    const memory = sampleMemory(child.pid, 1000); // a sample reads every process's smaps (~65 ms here): rarely, or it slows what it measures
     let out = '';
     child.stdout.on('data', (d) => {
       out += d;
@@ -77,7 +77,7 @@ for (let i = 0; i < runs; i++) {
   }
 
   const workDir = await mkdtemp(path.join(tmpdir(), 'sr-bench-naive-'));
-  const memory = sampleMemory();
+  const memory = sampleMemory(process.pid, 1000);
   const nv = await naiveRun({ demoFile: path.join(ROOT, 'examples/tour.demo.json'), baseUrl: server.url, workDir });
   const peak = memory.stop();
   const naiveVideo = durationOf(nv.video);

@@ -49,7 +49,7 @@ test('billing: plan and usage, the checkout overlay, the subscription webhook, a
   const now = Date.now();
   const subscription = (name: string, status: string, at: number) =>
     subscriptionEvent(name, {
-      id: String(now).slice(-7),
+      id: `1${String(now).slice(-6)}`,
       userId: user,
       variantId: env.LEMONSQUEEZY_VARIANT_PRO!,
       status,
@@ -81,7 +81,7 @@ test('billing: plan and usage, the checkout overlay, the subscription webhook, a
   await test.step('a failed renewal payment shows "Payment failed" with the update-payment link', async () => {
     const failed = paymentEvent('subscription_payment_failed', {
       invoiceId: '1',
-      subscriptionId: String(now).slice(-7),
+      subscriptionId: `1${String(now).slice(-6)}`,
       status: 'pending',
       updatedAt: new Date(now + 60_000).toISOString(),
     });

@@ -31,10 +31,10 @@ const PLAN_AHEAD_MS = 1000;
 
 /**
  * Encode while recording (MergePlugin.live). For each recorded part: plan the recording so far, and
- * render every output frame that can no longer change — those before the latest step's start, whose
- * holds, captions and zoom are all known — into the one encoder, as a segment. After the last part
- * only the last step, its hold and the outro remain. Writes `video.mp4` (+ `video.webm`) and a
- * manifest into `ctx.dir`; the merge stage checks them against the final plan and then only muxes.
+ * render every output frame that can no longer change (settledFrames) into the video encoder as a
+ * segment, and the narration up to the same point into the audio encoder. After the last part only
+ * the tail remains: the last step's hold, the outro, the end of the track. Writes the encoders'
+ * files and a manifest into `ctx.dir`; the merge stage checks them against its plan, then only muxes.
  */
 export async function liveMerge(input: LiveMergeInput, ctx: StageContext, options: ResolvedOptions): Promise<void> {
   const located = await locateFfmpeg({ option: options.ffmpegPath });

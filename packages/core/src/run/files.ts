@@ -21,6 +21,9 @@ export interface RunFiles {
   remove?(runId: string): Promise<void>;
 }
 
+/** Run-relative folder of the merge plugin's early work while recording (MergePlugin.live); local to the process that records. */
+export const LIVE_DIR = 'merge/live';
+
 /** The run-relative files a stage reads from earlier stages' outputs (what a worker must pull first). */
 export function stageInputs(stage: StageName, run: Pick<RunDoc, 'outputs'>): string[] {
   const { tts, record, merge } = run.outputs;

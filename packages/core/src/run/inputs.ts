@@ -9,6 +9,7 @@ import { Narrator, spoken } from '../tts/narrator.js';
 import type { Decider, RecordedPart, StageName, StageResults } from '../types.js';
 import { parseDemo } from '../validate.js';
 import { createContext } from './context.js';
+import { LIVE_DIR } from './files.js';
 import { recordDecide } from './decide.js';
 import type { RunFolder } from './folder.js';
 import type { RunOptions } from './options.js';
@@ -113,7 +114,8 @@ export const runners: { [S in StageName]: (a: Attempt) => Promise<StageResults[S
     }
     const input = { demo, recording: record.recording, steps: record.steps, clips, live: options.live };
     const out = await requireSlot(scope.config, 'merge').run(input, ctx);
-    if (options.live) await rm(ctx.resolve(options.live), { recursive: true, force: true }); // used up
+    // Early work is used up once the merge is written (or stale, from a recording that crashed).
+    await rm(ctx.resolve(LIVE_DIR), { recursive: true, force: true });
     return out;
   },
 

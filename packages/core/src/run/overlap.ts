@@ -4,13 +4,12 @@ import type { Demo, Step } from '../schema/demo.js';
 import type { Clip } from '../schema/run.js';
 import { spoken } from '../tts/narrator.js';
 import { createContext } from './context.js';
+import { LIVE_DIR } from './files.js';
 import type { StageOptions } from './inputs.js';
 import { PartChannel } from './parts.js';
 import type { RunScope } from './scope.js';
 import { runStageIn } from './stage.js';
 
-/** Run-relative folder of the merge plugin's early work (see MergePlugin.live). */
-export const LIVE_DIR = 'merge/live';
 
 interface Slot<T> {
   promise: Promise<T>;
