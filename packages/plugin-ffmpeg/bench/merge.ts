@@ -88,7 +88,7 @@ async function handWritten(bin: string, runDir: string, out: FfmpegMergeOutput, 
   await exec(bin, [
     ...['-v', 'error', '-y', '-f', 'concat', '-safe', '0', '-i', concat],
     ...tts.clips.flatMap((c) => ['-i', path.join(runDir, c.path)]),
-    ...['-i', path.join(runDir, 'merge', 'captions.srt'), '-f', 'ffmetadata', '-i', meta],
+    ...['-i', path.join(runDir, out.files.find((f) => f.role === 'subtitles')!.path), '-f', 'ffmetadata', '-i', meta],
     ...['-filter_complex', graph, '-map', '[v]', '-map', '[a]', '-map', `${n + 1}:s`, '-map_chapters', String(n + 2)],
     ...[
       '-c:v',
@@ -174,7 +174,7 @@ async function main() {
   const n = Math.round(((chapter.startMs + (recMs - 4 * 6000)) * out!.fps) / 1000);
   const state = [...frames].reverse().find((f) => f.t <= recMs)!;
   const reference = compose(page, state);
-  const final = await psnr(bin, path.join(runDir, 'merge', 'final.mp4'), n, reference);
+  const final = await psnr(bin, path.join(runDir, out!.files[0]!.path), n, reference);
   const jpeg = await exec(
     bin,
     [
