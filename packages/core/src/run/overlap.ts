@@ -10,7 +10,6 @@ import { PartChannel } from './parts.js';
 import type { RunScope } from './scope.js';
 import { runStageIn } from './stage.js';
 
-
 interface Slot<T> {
   promise: Promise<T>;
   resolve: (value: T) => void;
