@@ -61,8 +61,10 @@ describe('the merge beside the recording', () => {
 
   it('a recording that fails ends the live merge too, and the run fails with the recording’s error', async () => {
     const seen: { live?: string; parts: string[] } = { parts: [] };
+    const logs: LogEntry[] = [];
     const { config, runDir } = await setup({ merge: liveListMerge(seen), onFail: 'abort' });
-    await expect(runPipeline(config, runDir)).rejects.toMatchObject({ code: 'SR_STEP_ABORTED' });
+    await expect(runPipeline(config, runDir, { log: (e) => logs.push(e) })).rejects.toMatchObject({ code: 'SR_STEP_ABORTED' });
+    expect(logs.filter((l) => l.level === 'warn')).toEqual([]); // the failure is the run's, not the live merge's
     expect(seen.live).toBeUndefined();
     expect(seen.parts).toEqual([]); // it never finished
   });

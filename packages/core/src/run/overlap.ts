@@ -92,7 +92,8 @@ export async function recordBeside(
     await mkdir(dir, { recursive: true });
     const ctx = createContext(scope.withSignal(signal), 'merge', merge.name, dir);
     live = merge.live({ demo, parts, clip: clipOf }, ctx).catch((err: unknown) => {
-      if (!signal.aborted)
+      // A recording that failed or was cancelled ends the live merge with it: that is the run's story, not a warning.
+      if (!signal.aborted && !parts.failed)
         ctx.log.warn(
           `encoding while recording stopped (${(err as Error).message}); the merge stage encodes after the recording instead`,
         );
